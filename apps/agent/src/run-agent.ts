@@ -1,0 +1,93 @@
+import { appendFileSync } from 'node:fs';
+import { ConfigError, loadPipelineConfig, parseCommandLine, type PluginFile } from '@tributary/config';
+import { createLogger, Engine, engineOptionsFromPipeline, PluginRegistry, TributaryError, type LogSink } from '@tributary/core';
+import { builtinInputs } from '@tributary/inputs';
+import { builtinOutputs } from '@tributary/outputs';
+import { generalHelp, pluginHelp } from './help.js';
+import type { SharedPluginLoader } from './plugin-loading.js';
+
+export const VERSION = '0.1.0';
+
+/** What the agent talks to; the CLI passes the process's, tests their own. */
+export interface AgentIo {
+  stdout: (text: string) => void;
+  stderr: (text: string) => void;
+  env: Readonly<Record<string, string | undefined>>;
+  /** Resolves with the signal name when the agent should shut down. */
+  shutdownSignal: Promise<string>;
+  /** Loads `-e` / `Plugins_File` shared libraries (Go plugins). */
+  loadSharedPlugins?: SharedPluginLoader;
+}
+
+/**
+ * Runs the agent as Fluent Bit's command line does and resolves with the exit code: 0 after a
+ * clean shutdown, help, version or a successful `--dry-run`; 1 on a bad command line or
+ * config, with a message that says where and how to fix it.
+ */
+export async function runAgent(argv: readonly string[], io: AgentIo): Promise<number> {
+  const errorLine = (message: string) => io.stderr(`[error] ${message}\n`);
+  try {
+    const commandLine = parseCommandLine(argv);
+    if (commandLine.version) {
+      io.stdout(`Tributary agent v${VERSION}\n`);
+      return 0;
+    }
+    if (commandLine.workdir !== undefined) process.chdir(commandLine.workdir);
+
+    const registry = new PluginRegistry({ inputs: builtinInputs, outputs: builtinOutputs });
+    // -e libraries load during argument parsing in Fluent Bit, so `-h` lists them.
+    await loadShared(commandLine.plugins, registry, io);
+    if (commandLine.help) {
+      const help = commandLine.help;
+      if (help.kind === 'general') io.stdout(generalHelp(registry));
+      else {
+        const plugin = help.type === 'input' ? registry.input(help.name) : help.type === 'output' ? registry.output(help.name) : undefined;
+        if (!plugin) {
+          errorLine(`no ${help.type} plugin named '${help.name}'. Run 'agent -h' to list the plugins.`);
+          return 1;
+        }
+        io.stdout(pluginHelp(plugin));
+      }
+      return 0;
+    }
+
+    const pipeline = loadPipelineConfig({ ...commandLine, plugins: [] }, { env: io.env });
+    const sink: LogSink = pipeline.service.logFile
+      ? { write: (line) => appendFileSync(pipeline.service.logFile!, line) }
+      : { write: io.stderr };
+    const logger = createLogger({ level: pipeline.service.logLevel, sink });
+    for (const warning of pipeline.warnings) logger.warn(warning);
+    await loadShared(pipeline.plugins, registry, io);
+
+    if (pipeline.inputs.length === 0 && pipeline.outputs.length === 0) {
+      errorLine(`no inputs and no outputs are configured. Give some with -i/-o (e.g. 'agent -i dummy -o stdout') or -c <file>.`);
+      return 1;
+    }
+    const engine = new Engine(engineOptionsFromPipeline(pipeline, registry, logger));
+    if (commandLine.dryRun) {
+      io.stderr('configuration test is successful\n');
+      return 0;
+    }
+    logger.info(`[agent] Tributary v${VERSION}`);
+    await engine.start();
+    const signal = await io.shutdownSignal;
+    logger.info(`[engine] caught signal (${signal})`);
+    await engine.stop();
+    return 0;
+  } catch (error) {
+    if (error instanceof ConfigError || error instanceof TributaryError) {
+      errorLine(error.message);
+      return 1;
+    }
+    throw error;
+  }
+}
+
+async function loadShared(files: readonly PluginFile[], registry: PluginRegistry, io: AgentIo): Promise<void> {
+  if (files.length === 0) return;
+  if (!io.loadSharedPlugins) {
+    const first = files[0]!;
+    throw new TributaryError('PLUGIN_LOADING_UNAVAILABLE', `cannot load '${first.path}': this build has no shared-plugin loader.`);
+  }
+  await io.loadSharedPlugins(files, registry);
+}

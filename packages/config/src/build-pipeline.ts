@@ -1,0 +1,259 @@
+import * as path from 'node:path';
+import { ConfigError } from './config-error.js';
+import { readClassicConfig } from './classic-reader.js';
+import { nodeFileSystem, type ConfigFileSystem } from './file-system.js';
+import type {
+  InputSection,
+  OutputSection,
+  PipelineConfig,
+  PluginFile,
+  PluginSection,
+  Property,
+  ServiceConfig,
+} from './pipeline-config.js';
+import type { RawEntry, RawSection } from './raw-config.js';
+import {
+  booleanSetting,
+  integerSetting,
+  logLevelSetting,
+  positiveNumberSetting,
+  retryLimitSetting,
+  sizeSetting,
+  type Setting,
+} from './values.js';
+import { expandVariables, type VariableScope } from './variables.js';
+
+export interface BuildOptions {
+  /** `@SET` variables. */
+  variables?: ReadonlyMap<string, string>;
+  /** The environment for `${VAR}` and `FLB_LOG_LEVEL` (default `process.env`). */
+  env?: Readonly<Record<string, string | undefined>>;
+  /** Directory of the main config file: relative `Plugins_File`/`Parsers_File` fall back to it. */
+  baseDir?: string;
+  /** Shared libraries named before any section (`-e`). */
+  plugins?: PluginFile[];
+  fsys?: ConfigFileSystem;
+}
+
+/** Keys of an `[OUTPUT]` the core consumes and the plugin never sees (`flb_output_set_property`). */
+const OUTPUT_CORE_KEY = /^(host|port|ipv6|log_suppress_interval|storage\.total_limit_size|net\..*|oauth2.*|tls|tls\..*|_debug\..*)$/;
+/** Keys of an `[INPUT]` the core consumes (`flb_input_set_property`). */
+const INPUT_CORE_KEY =
+  /^(routable|listen|host|port|ipv6|log_suppress_interval|storage\.type|storage\.pause_on_chunks_overlimit|threaded|thread\.ring_buffer\..*|rate_window|rate_gate.*|net\..*|oauth2.*|tls|tls\..*)$/;
+
+/**
+ * Applies sections to Fluent Bit's semantics: merges `[SERVICE]`, expands `${VAR}` in every
+ * value, separates core keys from plugin properties, loads `Plugins_File`, and rejects what
+ * Fluent Bit rejects, each error naming the file and line.
+ */
+export function buildPipelineConfig(sections: readonly RawSection[], options: BuildOptions = {}): PipelineConfig {
+  const warnings: string[] = [];
+  const env = options.env ?? process.env;
+  const scope: VariableScope = { variables: options.variables ?? new Map(), env, warn: (m) => warnings.push(m) };
+  const fsys = options.fsys ?? nodeFileSystem;
+  const expand = (entry: RawEntry): Setting => ({ key: entry.key, value: expandVariables(entry.value, scope), source: entry.source });
+
+  const config: PipelineConfig = {
+    service: defaultService(),
+    plugins: [...(options.plugins ?? [])],
+    inputs: [],
+    filters: [],
+    outputs: [],
+    customs: [],
+    warnings,
+  };
+
+  for (const section of sections) {
+    switch (section.type) {
+      case 'service':
+        for (const entry of section.entries) applyService(config, expand(entry), options.baseDir, fsys);
+        break;
+      case 'input':
+        config.inputs.push(inputSection(section, expand));
+        break;
+      case 'output':
+        config.outputs.push(outputSection(section, expand, warnings));
+        break;
+      case 'filter':
+        config.filters.push(pluginSection(section, expand).section);
+        break;
+      case 'custom':
+        config.customs.push(pluginSection(section, expand).section);
+        break;
+      case 'parser':
+      case 'multiline_parser':
+        throw new ConfigError(
+          'CONFIG_SECTION_MISPLACED',
+          section.source,
+          `[${section.header}] is not allowed in the main configuration file. Move it to a parsers file and name that file with 'Parsers_File' in [SERVICE].`,
+        );
+      case 'plugins':
+        throw new ConfigError(
+          'CONFIG_SECTION_MISPLACED',
+          section.source,
+          `[${section.header}] belongs in a separate plugins file. Move it there and add 'Plugins_File <that file>' to [SERVICE], as Fluent Bit expects.`,
+        );
+      default:
+        warnings.push(`${section.source.file}:${section.source.line}: section [${section.header}] is not used by Tributary and is ignored`);
+    }
+  }
+
+  const level = env.FLB_LOG_LEVEL;
+  if (level) config.service.logLevel = logLevelSetting({ key: 'FLB_LOG_LEVEL', value: level, source: { file: 'environment', line: 0 } });
+  return config;
+}
+
+function defaultService(): ServiceConfig {
+  return {
+    flush: 1,
+    grace: 5,
+    logLevel: 'info',
+    logFile: undefined,
+    daemon: false,
+    httpServer: false,
+    httpListen: '0.0.0.0',
+    httpPort: 2020,
+    schedulerBase: 5,
+    schedulerCap: 2000,
+    parsersFiles: [],
+    other: [],
+  };
+}
+
+function applyService(config: PipelineConfig, setting: Setting, baseDir: string | undefined, fsys: ConfigFileSystem): void {
+  const service = config.service;
+  switch (setting.key) {
+    case 'flush': service.flush = positiveNumberSetting(setting, '1'); break;
+    case 'grace': service.grace = integerSetting(setting, -1, '5'); break;
+    case 'log_level': service.logLevel = logLevelSetting(setting); break;
+    case 'log_file': service.logFile = setting.value; break;
+    case 'daemon': service.daemon = booleanSetting(setting); break;
+    case 'http_server': service.httpServer = booleanSetting(setting); break;
+    case 'http_listen': service.httpListen = setting.value; break;
+    case 'http_port': service.httpPort = integerSetting(setting, 1, '2020'); break;
+    case 'scheduler.base': service.schedulerBase = integerSetting(setting, 1, '5'); break;
+    case 'scheduler.cap': service.schedulerCap = integerSetting(setting, 1, '2000'); break;
+    case 'parsers_file': service.parsersFiles.push(resolveAgainst(setting, baseDir, fsys)); break;
+    case 'plugins_file': config.plugins.push(...readPluginsFile(resolveAgainst(setting, baseDir, fsys), fsys)); break;
+    default: service.other.push(setting);
+  }
+}
+
+/** A relative path that does not exist is retried against the main config file's directory. */
+function resolveAgainst(setting: Setting, baseDir: string | undefined, fsys: ConfigFileSystem): string {
+  const file = setting.value;
+  if (fsys.exists(file) || path.isAbsolute(file) || baseDir === undefined) {
+    if (!fsys.exists(file)) missing(setting, file);
+    return file;
+  }
+  const joined = path.join(baseDir, file);
+  if (!fsys.exists(joined)) missing(setting, `${file}' nor '${joined}`);
+  return joined;
+}
+
+function missing(setting: Setting, what: string): never {
+  throw new ConfigError('CONFIG_FILE_NOT_FOUND', setting.source, `'${setting.key}' names a file that does not exist: neither '${what}'. Check the path.`);
+}
+
+/** A classic plugins file: every `Path` key of every `[PLUGINS]` section is one shared library. */
+function readPluginsFile(file: string, fsys: ConfigFileSystem): PluginFile[] {
+  const raw = readClassicConfig(file, fsys);
+  const dir = path.dirname(file);
+  const plugins: PluginFile[] = [];
+  for (const section of raw.sections) {
+    if (section.type !== 'plugins') continue;
+    for (const entry of section.entries) {
+      if (entry.key !== 'path') continue;
+      const value = expandVariables(entry.value, { variables: raw.variables, env: process.env });
+      const resolved = path.isAbsolute(value) || fsys.exists(value) ? value : path.join(dir, value);
+      plugins.push({ path: resolved, source: entry.source });
+    }
+  }
+  return plugins;
+}
+
+function pluginSection(section: RawSection, expand: (entry: RawEntry) => Setting): { section: PluginSection; settings: Setting[] } {
+  let name: Setting | undefined;
+  const settings: Setting[] = [];
+  for (const entry of section.entries) {
+    const setting = expand(entry);
+    if (setting.key === 'name') name ??= setting;
+    else if (setting.key !== 'routes') settings.push(setting);
+  }
+  if (!name || name.value === '') {
+    throw new ConfigError(
+      'CONFIG_MISSING_NAME',
+      section.source,
+      `section '${section.type}' is missing the 'name' property. Add a line such as '    Name ${section.type === 'input' ? 'dummy' : 'stdout'}'.`,
+    );
+  }
+  const result: PluginSection = {
+    name: name.value,
+    alias: undefined,
+    logLevel: undefined,
+    properties: [],
+    coreProperties: [],
+    source: section.source,
+  };
+  // `name://host:port` is Fluent Bit's shorthand for Name plus Host and Port.
+  const protocol = /^([^:]+):\/\/([^:/]*)(?::(\d+))?$/.exec(name.value);
+  if (protocol) {
+    result.name = protocol[1]!;
+    if (protocol[2]) result.coreProperties.push({ key: 'host', value: protocol[2], source: name.source });
+    if (protocol[3]) result.coreProperties.push({ key: 'port', value: protocol[3], source: name.source });
+  }
+  const rest: Setting[] = [];
+  for (const setting of settings) {
+    if (setting.key === 'alias') result.alias = setting.value;
+    else if (setting.key === 'log_level') result.logLevel = logLevelSetting(setting);
+    else rest.push(setting);
+  }
+  return { section: result, settings: rest };
+}
+
+function inputSection(section: RawSection, expand: (entry: RawEntry) => Setting): InputSection {
+  const { section: base, settings } = pluginSection(section, expand);
+  const input: InputSection = { ...base, tag: undefined, memBufLimit: 0 };
+  for (const setting of settings) {
+    if (setting.key === 'tag') input.tag = setting.value;
+    else if (setting.key === 'mem_buf_limit') input.memBufLimit = sizeSetting(setting);
+    else if (INPUT_CORE_KEY.test(setting.key)) input.coreProperties.push(toProperty(setting));
+    else input.properties.push(toProperty(setting));
+  }
+  return input;
+}
+
+function outputSection(section: RawSection, expand: (entry: RawEntry) => Setting, warnings: string[]): OutputSection {
+  const { section: base, settings } = pluginSection(section, expand);
+  const output: OutputSection = { ...base, match: undefined, matchRegex: undefined, retryLimit: 1, workers: 0 };
+  for (const setting of settings) {
+    switch (setting.key) {
+      case 'match': output.match = setting.value; break;
+      case 'match_regex': output.matchRegex = regexSetting(setting); break;
+      case 'retry_limit': output.retryLimit = retryLimitSetting(setting, (m) => warnings.push(m)); break;
+      case 'workers': output.workers = integerSetting(setting, 0, '2'); break;
+      default:
+        if (OUTPUT_CORE_KEY.test(setting.key)) output.coreProperties.push(toProperty(setting));
+        else output.properties.push(toProperty(setting));
+    }
+  }
+  return output;
+}
+
+function regexSetting(setting: Setting): string {
+  try {
+    new RegExp(setting.value);
+  } catch (error) {
+    throw new ConfigError(
+      'CONFIG_INVALID_VALUE',
+      setting.source,
+      `invalid regular expression for 'match_regex': ${(error as Error).message}. Example: 'Match_Regex ^(cpu|mem)\\..*'.`,
+    );
+  }
+  return setting.value;
+}
+
+function toProperty(setting: Setting): Property {
+  return { key: setting.key, value: setting.value, source: setting.source };
+}
+

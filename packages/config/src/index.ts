@@ -1,0 +1,18 @@
+export { buildPipelineConfig, type BuildOptions } from './build-pipeline.js';
+export { parseClassicConfig, readClassicConfig } from './classic-reader.js';
+export { parseCommandLine, type CommandLine, type HelpRequest } from './command-line.js';
+export { ConfigError, type SourceLocation } from './config-error.js';
+export { nodeFileSystem, type ConfigFileSystem } from './file-system.js';
+export { loadPipelineConfig } from './load-pipeline.js';
+export type {
+  InputSection,
+  OutputSection,
+  PipelineConfig,
+  PluginFile,
+  PluginSection,
+  Property,
+  ServiceConfig,
+} from './pipeline-config.js';
+export type { RawConfig, RawEntry, RawSection, SectionType } from './raw-config.js';
+export { LOG_LEVELS, type LogLevel } from './values.js';
+export { expandVariables, type VariableScope } from './variables.js';

@@ -1,0 +1,75 @@
+import type { SourceLocation } from './config-error.js';
+import type { LogLevel } from './values.js';
+
+/** A plugin property as written (after `${VAR}` expansion), with where it was written. */
+export interface Property {
+  readonly key: string;
+  readonly value: string;
+  readonly source: SourceLocation;
+}
+
+/** `[SERVICE]`, typed, with Fluent Bit's defaults. */
+export interface ServiceConfig {
+  /** Seconds between flushes (default 1). */
+  flush: number;
+  /** Seconds to keep flushing at shutdown (default 5; −1 waits for everything). */
+  grace: number;
+  logLevel: LogLevel;
+  logFile: string | undefined;
+  daemon: boolean;
+  httpServer: boolean;
+  httpListen: string;
+  httpPort: number;
+  /** Retry backoff in seconds: `scheduler.base` (5) and `scheduler.cap` (2000). */
+  schedulerBase: number;
+  schedulerCap: number;
+  parsersFiles: string[];
+  /** Keys Tributary does not act on, kept for completeness. */
+  other: Property[];
+}
+
+/** What every plugin section has. */
+export interface PluginSection {
+  /** `Name`, as written (matched case-insensitively). */
+  name: string;
+  alias: string | undefined;
+  logLevel: LogLevel | undefined;
+  /** Properties for the plugin itself, in order, core keys excluded. */
+  properties: Property[];
+  /** Keys the core consumes without typing them here (host, port, tls*, net.* ...). */
+  coreProperties: Property[];
+  source: SourceLocation;
+}
+
+export interface InputSection extends PluginSection {
+  tag: string | undefined;
+  /** Mem_Buf_Limit in bytes; 0 is unlimited. */
+  memBufLimit: number;
+}
+
+export interface OutputSection extends PluginSection {
+  match: string | undefined;
+  matchRegex: string | undefined;
+  /** −1 unlimited, 0 no retries, N retries; default 1. */
+  retryLimit: number;
+  /** Concurrent flushes (Fluent Bit `Workers`; 0 is the default for Go plugins). */
+  workers: number;
+}
+
+/** A shared library to load as a plugin (`-e`, or `Path` in a `Plugins_File`). */
+export interface PluginFile {
+  path: string;
+  source: SourceLocation;
+}
+
+/** A whole, validated pipeline: what `agent` and `kong-sidecar --pipeline` run. */
+export interface PipelineConfig {
+  service: ServiceConfig;
+  plugins: PluginFile[];
+  inputs: InputSection[];
+  filters: PluginSection[];
+  outputs: OutputSection[];
+  customs: PluginSection[];
+  /** Non-fatal findings, e.g. an unset `${VAR}`; the caller logs them. */
+  warnings: string[];
+}

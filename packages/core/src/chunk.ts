@@ -1,0 +1,28 @@
+import { MsgpackWriter } from './msgpack-writer.js';
+
+/**
+ * Fluent Bit locks a chunk once its content passes 2,048,000 bytes
+ * (`FLB_INPUT_CHUNK_FS_MAX_SIZE`); the check runs after a write, so a chunk may exceed it by one
+ * record.
+ */
+export const CHUNK_MAX_BYTES = 2_048_000;
+
+/** Records of one input instance and one tag, encoded back to back. */
+export class Chunk {
+  readonly writer = new MsgpackWriter();
+  records = 0;
+
+  constructor(
+    readonly tag: string,
+    /** Index of the input instance that wrote it. */
+    readonly input: number,
+  ) {}
+
+  get size(): number {
+    return this.writer.length;
+  }
+
+  get full(): boolean {
+    return this.writer.length >= CHUNK_MAX_BYTES;
+  }
+}

@@ -1,0 +1,130 @@
+import { EventTime } from './event-time.js';
+import { MsgpackReader } from './msgpack-reader.js';
+import type { MsgpackValue, MsgpackWriter } from './msgpack-writer.js';
+
+/**
+ * How records are laid out in a chunk: `v2` is Fluent Bit ≥ 2.1's
+ * `[[EventTime, {metadata}], {body}]`; `legacy` is `[EventTime, {body}]`, which fluent-bit-go
+ * decoders older than July 2023 need.
+ */
+export type EventFormat = 'v2' | 'legacy';
+
+/** A record body or metadata map: an object to encode, or msgpack bytes already encoded. */
+export type EncodedOrObject = { readonly [key: string]: MsgpackValue } | Uint8Array;
+
+/** One decoded log event. */
+export interface LogEvent {
+  time: EventTime;
+  metadata: Record<string, unknown>;
+  body: Record<string, unknown>;
+}
+
+const EMPTY_MAP = 0x80;
+
+/** Thrown when bytes hold msgpack that is not a Fluent Bit log event. */
+export class EventFormatError extends Error {
+  readonly code = 'EVENT_FORMAT';
+  constructor(message: string) {
+    super(message);
+    this.name = 'EventFormatError';
+  }
+}
+
+/**
+ * Writes one record envelope straight into `writer`. Bodies and metadata given as bytes are
+ * copied verbatim, so an input that encodes its payload once (e.g. `dummy`) costs a memcpy.
+ */
+export function writeEvent(
+  writer: MsgpackWriter,
+  format: EventFormat,
+  time: EventTime,
+  body: EncodedOrObject,
+  metadata?: EncodedOrObject,
+): void {
+  writer.writeArrayHeader(2);
+  if (format === 'v2') {
+    writer.writeArrayHeader(2);
+    writer.writeEventTime(time.sec, time.nsec);
+    if (metadata === undefined) writer.writeRaw(EMPTY_MAP_BYTES);
+    else writeMapOrBytes(writer, metadata);
+  } else {
+    writer.writeEventTime(time.sec, time.nsec);
+  }
+  writeMapOrBytes(writer, body);
+}
+
+const EMPTY_MAP_BYTES = new Uint8Array([EMPTY_MAP]);
+
+function writeMapOrBytes(writer: MsgpackWriter, value: EncodedOrObject): void {
+  if (value instanceof Uint8Array) writer.writeRaw(value);
+  else writer.writeMap(value);
+}
+
+/**
+ * Decodes the records of a chunk. Accepts every shape Fluent Bit's own decoder does: v2
+ * `[[time, meta], body]`, legacy `[time, body]`, and times given as EventTime, an integer or a
+ * float number of seconds.
+ */
+export function* decodeEvents(bytes: Uint8Array): Generator<LogEvent> {
+  const reader = new MsgpackReader(bytes);
+  while (!reader.done) yield decodeOne(reader);
+}
+
+function decodeOne(reader: MsgpackReader): LogEvent {
+  const at = reader.offset;
+  const record = reader.read();
+  if (!Array.isArray(record) || record.length !== 2) {
+    throw new EventFormatError(`record at byte ${at} is not a 2-element array [header, body]`);
+  }
+  const [header, body] = record as [unknown, unknown];
+  if (!isMap(body)) throw new EventFormatError(`record at byte ${at} has a body that is not a map`);
+  if (Array.isArray(header)) {
+    const [time, metadata] = header as [unknown, unknown];
+    return { time: toEventTime(time, at), metadata: isMap(metadata) ? metadata : {}, body };
+  }
+  return { time: toEventTime(header, at), metadata: {}, body };
+}
+
+function isMap(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+}
+
+function toEventTime(value: unknown, at: number): EventTime {
+  if (value instanceof EventTime) return value;
+  if (typeof value === 'number') return EventTime.fromSeconds(value);
+  if (typeof value === 'bigint') return new EventTime(Number(value), 0);
+  throw new EventFormatError(`record at byte ${at} has a timestamp that is neither EventTime nor a number`);
+}
+
+/**
+ * Rewrites v2 records `[[time, meta], body]` as legacy `[time, body]` by copying byte ranges
+ * (metadata is dropped); legacy records pass through unchanged.
+ */
+export function toLegacyEvents(bytes: Uint8Array, writer: MsgpackWriter): void {
+  const reader = new MsgpackReader(bytes);
+  while (!reader.done) {
+    const recordStart = reader.offset;
+    if (reader.next() !== 'array' || reader.size !== 2) {
+      throw new EventFormatError(`record at byte ${recordStart} is not a 2-element array [header, body]`);
+    }
+    const headerStart = reader.offset;
+    const isV2 = reader.next() === 'array';
+    if (!isV2) {
+      reader.offset = headerStart;
+      reader.skip();
+      reader.skip();
+      writer.writeRaw(bytes.subarray(recordStart, reader.offset));
+      continue;
+    }
+    const headerItems = reader.size;
+    const timeStart = reader.offset;
+    reader.skip();
+    const timeEnd = reader.offset;
+    for (let i = 1; i < headerItems; i++) reader.skip();
+    const bodyStart = reader.offset;
+    reader.skip();
+    writer.writeArrayHeader(2);
+    writer.writeRaw(bytes.subarray(timeStart, timeEnd));
+    writer.writeRaw(bytes.subarray(bodyStart, reader.offset));
+  }
+}

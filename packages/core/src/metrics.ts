@@ -1,0 +1,17 @@
+/** Counters of one plugin instance, as Fluent Bit's `/api/v1/metrics` reports them. */
+export interface InstanceMetrics {
+  name: string;
+  records: number;
+  bytes: number;
+  /** Outputs only. */
+  procRecords: number;
+  procBytes: number;
+  errors: number;
+  retries: number;
+  retriesFailed: number;
+  droppedRecords: number;
+}
+
+export function createMetrics(name: string): InstanceMetrics {
+  return { name, records: 0, bytes: 0, procRecords: 0, procBytes: 0, errors: 0, retries: 0, retriesFailed: 0, droppedRecords: 0 };
+}

@@ -1,0 +1,45 @@
+import type { InputPlugin, OutputPlugin } from './plugin.js';
+
+/**
+ * The plugins a process knows, looked up by name case-insensitively. As in Fluent Bit, the
+ * first registered plugin of a name wins, so built-ins registered first cannot be shadowed by
+ * a loaded plugin of the same name.
+ */
+export class PluginRegistry {
+  private readonly inputList: InputPlugin[] = [];
+  private readonly outputList: OutputPlugin[] = [];
+
+  constructor(plugins: { inputs?: readonly InputPlugin[]; outputs?: readonly OutputPlugin[] } = {}) {
+    for (const input of plugins.inputs ?? []) this.addInput(input);
+    for (const output of plugins.outputs ?? []) this.addOutput(output);
+  }
+
+  addInput(plugin: InputPlugin): void {
+    this.inputList.push(plugin);
+  }
+
+  addOutput(plugin: OutputPlugin): void {
+    this.outputList.push(plugin);
+  }
+
+  input(name: string): InputPlugin | undefined {
+    return find(this.inputList, name);
+  }
+
+  output(name: string): OutputPlugin | undefined {
+    return find(this.outputList, name);
+  }
+
+  get inputs(): readonly InputPlugin[] {
+    return this.inputList;
+  }
+
+  get outputs(): readonly OutputPlugin[] {
+    return this.outputList;
+  }
+}
+
+function find<T extends { name: string }>(list: readonly T[], name: string): T | undefined {
+  const wanted = name.toLowerCase();
+  return list.find((plugin) => plugin.name.toLowerCase() === wanted);
+}

@@ -1,0 +1,10 @@
+import type { OutputPlugin } from '@tributary/core';
+import { nullOutput } from './null.js';
+import { createStdoutOutput, stdoutOutput, type TextSink } from './stdout.js';
+
+export { createStdoutOutput, nullOutput, stdoutOutput, type TextSink };
+export { printMsgpackObject } from './fluent-bit-text.js';
+export { msgpackToJson } from './fluent-bit-json.js';
+
+/** Every built-in output, for a plugin registry. */
+export const builtinOutputs: readonly OutputPlugin[] = [stdoutOutput, nullOutput];
