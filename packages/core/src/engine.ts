@@ -173,9 +173,14 @@ export class Engine {
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error('the engine was already started');
     this.state = 'running';
+    let current = '';
     try {
-      for (const input of this.inputs) input.instance = await input.plugin.init(this.inputContext(input));
+      for (const input of this.inputs) {
+        current = `input '${input.name}'`;
+        input.instance = await input.plugin.init(this.inputContext(input));
+      }
       for (const output of this.outputs) {
+        current = `output '${output.name}'`;
         output.instance = await output.spec.plugin.init({
           config: output.config as never,
           properties: output.spec.properties ?? [],
@@ -188,8 +193,7 @@ export class Engine {
       await this.exitInstances();
       this.scheduler.cancelAll();
       this.state = 'stopped';
-      if (error instanceof TributaryError) throw error;
-      throw new TributaryError('INIT_FAILED', `failed to initialize: ${messageOf(error)}`, { cause: error });
+      throw new TributaryError('INIT_FAILED', `failed to initialize ${current}: ${messageOf(error)}`, { cause: error });
     }
     this.scheduler.every(this.flushSeconds * 1000, () => this.flush());
     this.log.info(`[engine] started (pid=${process.pid})`);

@@ -121,7 +121,7 @@ export class MsgpackReader {
       case 'nil': return null;
       case 'bool': case 'uint': case 'int': case 'float': return this.value;
       case 'str': return this.text();
-      case 'bin': return this.bytes.slice(this.start, this.end);
+      case 'bin': return new Uint8Array(this.bytes.subarray(this.start, this.end));
       case 'ext': return this.readExt();
       case 'array': {
         const items = new Array<unknown>(this.size);
@@ -144,7 +144,7 @@ export class MsgpackReader {
     if (this.extType === 0 && this.end - this.start === 8) {
       return new EventTime(this.view.getUint32(this.start), this.view.getUint32(this.start + 4));
     }
-    return { type: this.extType, data: this.bytes.slice(this.start, this.end) };
+    return { type: this.extType, data: new Uint8Array(this.bytes.subarray(this.start, this.end)) };
   }
 }
 
