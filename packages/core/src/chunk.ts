@@ -7,16 +7,31 @@ import { MsgpackWriter } from './msgpack-writer.js';
  */
 export const CHUNK_MAX_BYTES = 2_048_000;
 
+/**
+ * Buffers of released chunks, reused by new ones: at high rates this keeps the heap from
+ * churning through megabytes of short-lived buffers per second.
+ */
+const pool: MsgpackWriter[] = [];
+const POOL_SIZE = 8;
+
 /** Records of one input instance and one tag, encoded back to back. */
 export class Chunk {
-  readonly writer = new MsgpackWriter();
+  readonly writer: MsgpackWriter;
   records = 0;
 
   constructor(
     readonly tag: string,
     /** Index of the input instance that wrote it. */
     readonly input: number,
-  ) {}
+  ) {
+    this.writer = pool.pop() ?? new MsgpackWriter();
+  }
+
+  /** Gives the buffer back for reuse; only once no output can still read the bytes. */
+  recycle(): void {
+    this.writer.reset();
+    if (pool.length < POOL_SIZE) pool.push(this.writer);
+  }
 
   get size(): number {
     return this.writer.length;

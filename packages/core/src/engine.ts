@@ -368,6 +368,7 @@ export class Engine {
   private release(chunk: Chunk): void {
     const input = this.inputs[chunk.input]!;
     input.buffered -= chunk.size;
+    chunk.recycle();
     if (input.paused && this.state === 'running' && input.buffered < input.memBufLimit) this.resume(input);
   }
 

@@ -55,14 +55,14 @@ export const dummyInput = defineInput({
     };
 
     // A JS timer cannot fire every few microseconds, so each wake-up runs every tick that has
-    // come due since the start: the configured rate holds at any speed.
+    // come due since the last one: the configured rate holds at any speed. Like Fluent Bit's
+    // timer, ticks missed while the process was busy for longer than two periods are skipped.
     const timerMs = Math.max(1, Number(periodNs / 1_000_000n));
+    const maxBurst = (BigInt(timerMs) * 2_000_000n) / periodNs + 1n;
     let due = 0n;
     ctx.collectEvery(timerMs, () => {
       const elapsed = process.hrtime.bigint() - startedAt;
       const target = elapsed / periodNs;
-      // Never burst more than one second of ticks after a stall.
-      const maxBurst = 1_000_000_000n / periodNs + 1n;
       if (target - due > maxBurst) due = target - maxBurst;
       while (due < target) {
         due++;

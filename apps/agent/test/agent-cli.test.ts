@@ -1,0 +1,105 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runAgentToEnd, startAgent, type AgentProcess } from './agent-process.js';
+
+const running: AgentProcess[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((agent) => agent.stop('SIGKILL')));
+});
+
+function start(args: string[], options?: { cwd?: string; env?: Record<string, string> }) {
+  const agent = startAgent(args, options);
+  running.push(agent);
+  return agent;
+}
+
+const DUMMY_LINE = /^\[\d+\] dummy\.0: \[\[\d{10}\.\d{9}, \{\}\], \{"message"=>"dummy"\}\]$/;
+
+describe('agent (subprocess)', () => {
+  it('runs -i dummy -o stdout as Fluent Bit prints it, and exits 0 on SIGINT', async () => {
+    const agent = start(['-i', 'dummy', '-o', 'stdout']);
+    const lines = await agent.waitForLines(2);
+    expect(lines[0]).toMatch(DUMMY_LINE);
+    expect(lines[1]).toMatch(DUMMY_LINE);
+    expect(await agent.stop('SIGINT')).toBe(0);
+    expect(agent.stderr).toContain('[engine] caught signal (SIGINT)');
+    expect(agent.stderr).toContain('service has stopped (0 pending tasks)');
+  });
+
+  it('runs -i cpu -t my.cpu -o stdout -m my.*', async () => {
+    const agent = start(['-i', 'cpu', '-t', 'my.cpu', '-p', 'interval_nsec=300000000', '-p', 'interval_sec=0', '-o', 'stdout', '-m', 'my.*', '-f', '0.2']);
+    const [line] = await agent.waitForLines(1);
+    expect(line).toMatch(/^\[0\] my\.cpu: \[\[\d{10}\.\d{9}, \{\}\], \{"cpu_p"=>\d+\.\d{6}, "user_p"=>\d+\.\d{6}, "system_p"=>\d+\.\d{6}, "cpu0\.p_cpu"=>/);
+    expect(await agent.stop('SIGTERM')).toBe(0);
+  });
+
+  it('flushes buffered records at SIGTERM before exiting', async () => {
+    const agent = start(['-f', '30', '-i', 'dummy', '-p', 'rate=20', '-o', 'stdout', '-p', 'format=json_lines']);
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(agent.stdout).toBe('');
+    expect(await agent.stop('SIGTERM')).toBe(0);
+    const lines = agent.stdout.trim().split('\n');
+    expect(lines.length).toBeGreaterThan(10);
+    expect(JSON.parse(lines[0]!)).toMatchObject({ message: 'dummy' });
+  });
+
+  it('runs a classic config with @INCLUDE and @SET', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-agent-'));
+    writeFileSync(
+      join(dir, 'fluent-bit.conf'),
+      ['@SET my_tag=app.logs', '[SERVICE]', '    Flush 0.2', '    Log_Level warn', '@INCLUDE inputs.conf', '[OUTPUT]', '    Name  stdout', '    Match app.*', '    Format json_lines'].join('\n'),
+    );
+    writeFileSync(join(dir, 'inputs.conf'), '[INPUT]\n    Name  dummy\n    Tag   ${my_tag}\n    Dummy {"from": "${GREETING}"}\n    Rate  5\n');
+    const agent = start(['-c', join(dir, 'fluent-bit.conf')], { env: { GREETING: 'hello' } });
+    const [line] = await agent.waitForLines(1);
+    expect(JSON.parse(line!)).toMatchObject({ from: 'hello' });
+    expect(await agent.stop()).toBe(0);
+    expect(agent.stderr).not.toContain('[ info]');
+  });
+
+  it('fails on a bad config with the file and line and no stack trace', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-agent-'));
+    const file = join(dir, 'bad.conf');
+    writeFileSync(file, '[INPUT]\n    Name dummy\n  Rate 3\n');
+    const result = await runAgentToEnd(['-c', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(`[error] ${file}:3: indentation level is too low. Indent keys like the first key of this file (4 spaces).\n`);
+  });
+
+  it('names an unknown plugin and lists the available ones', async () => {
+    const result = await runAgentToEnd(['-i', 'dumy', '-o', 'stdout']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("input plugin 'dumy' does not exist. The available inputs are: cpu, dummy.");
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('rejects an unknown property with the allowed ones', async () => {
+    const result = await runAgentToEnd(['-i', 'dummy', '-p', 'rat=5', '-o', 'stdout']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain("command line: unknown property 'rat' for dummy.0. The allowed properties are: copies, dummy,");
+  });
+
+  it('validates with --dry-run and exits', async () => {
+    const result = await runAgentToEnd(['--dry-run', '-i', 'cpu', '-o', 'null']);
+    expect(result).toMatchObject({ code: 0, stdout: '' });
+    expect(result.stderr).toContain('configuration test is successful');
+  });
+
+  it('lists plugins with -h and shows one plugin\'s properties with -i dummy -h', async () => {
+    const general = await runAgentToEnd(['-h']);
+    expect(general.code).toBe(0);
+    expect(general.stdout).toMatch(/Inputs\n  cpu\s+CPU Usage\n  dummy\s+Generate dummy data/);
+    expect(general.stdout).toMatch(/Outputs\n  stdout\s+Prints events to STDOUT\n  null\s+Throws away events/);
+    const dummy = await runAgentToEnd(['-i', 'dummy', '-h']);
+    expect(dummy.stdout).toContain('dummy input plugin');
+    expect(dummy.stdout).toMatch(/rate\s+Ticks per second\n\s+> type: int, default: 1/);
+  });
+
+  it('refuses a command line without inputs or outputs', async () => {
+    const result = await runAgentToEnd([]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('no inputs and no outputs are configured');
+  });
+});
