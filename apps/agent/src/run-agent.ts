@@ -2,9 +2,10 @@ import { appendFileSync } from 'node:fs';
 import { ConfigError, loadPipelineConfig, parseCommandLine, type PluginFile } from '@tributary/config';
 import { createLogger, Engine, engineOptionsFromPipeline, PluginRegistry, TributaryError, type LogSink } from '@tributary/core';
 import { builtinInputs } from '@tributary/inputs';
+import { GoPluginHost } from '@tributary/output-abi';
 import { builtinOutputs } from '@tributary/outputs';
+import { basename } from 'node:path';
 import { generalHelp, pluginHelp } from './help.js';
-import type { SharedPluginLoader } from './plugin-loading.js';
 
 export const VERSION = '0.1.0';
 
@@ -15,8 +16,6 @@ export interface AgentIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Resolves with the signal name when the agent should shut down. */
   shutdownSignal: Promise<string>;
-  /** Loads `-e` / `Plugins_File` shared libraries (Go plugins). */
-  loadSharedPlugins?: SharedPluginLoader;
 }
 
 /**
@@ -35,8 +34,9 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     if (commandLine.workdir !== undefined) process.chdir(commandLine.workdir);
 
     const registry = new PluginRegistry({ inputs: builtinInputs, outputs: builtinOutputs });
+    const goPlugins = new GoPluginHost();
     // -e libraries load during argument parsing in Fluent Bit, so `-h` lists them.
-    await loadShared(commandLine.plugins, registry, io);
+    loadShared(commandLine.plugins, registry, goPlugins);
     if (commandLine.help) {
       const help = commandLine.help;
       if (help.kind === 'general') io.stdout(generalHelp(registry));
@@ -57,7 +57,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
       : { write: io.stderr };
     const logger = createLogger({ level: pipeline.service.logLevel, sink });
     for (const warning of pipeline.warnings) logger.warn(warning);
-    await loadShared(pipeline.plugins, registry, io);
+    loadShared(pipeline.plugins, registry, goPlugins);
 
     if (pipeline.inputs.length === 0 && pipeline.outputs.length === 0) {
       errorLine(`no inputs and no outputs are configured. Give some with -i/-o (e.g. 'agent -i dummy -o stdout') or -c <file>.`);
@@ -73,6 +73,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     const signal = await io.shutdownSignal;
     logger.info(`[engine] caught signal (${signal})`);
     await engine.stop();
+    await goPlugins.unregisterAll();
     return 0;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof TributaryError) {
@@ -83,11 +84,14 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
   }
 }
 
-async function loadShared(files: readonly PluginFile[], registry: PluginRegistry, io: AgentIo): Promise<void> {
-  if (files.length === 0) return;
-  if (!io.loadSharedPlugins) {
-    const first = files[0]!;
-    throw new TributaryError('PLUGIN_LOADING_UNAVAILABLE', `cannot load '${first.path}': this build has no shared-plugin loader.`);
+/** Loads `-e` / `Plugins_File` libraries: Go plugins; Fluent Bit's native `flb-*.so` are refused. */
+function loadShared(files: readonly PluginFile[], registry: PluginRegistry, host: GoPluginHost): void {
+  const native = files.find((file) => basename(file.path).startsWith('flb-'));
+  if (native) {
+    throw new TributaryError(
+      'NATIVE_PLUGIN_UNSUPPORTED',
+      `cannot load '${native.path}': files named flb-*.so are native Fluent Bit C plugins, which Tributary does not run. Only Go plugins (fluent-bit-go) are supported.`,
+    );
   }
-  await io.loadSharedPlugins(files, registry);
+  host.load(files, registry);
 }

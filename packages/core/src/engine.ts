@@ -63,7 +63,7 @@ interface InputRuntime {
 interface OutputRuntime {
   readonly name: string;
   readonly spec: EngineOutputSpec;
-  readonly format: EventFormat;
+  format: EventFormat;
   readonly matches: (tag: string) => boolean;
   readonly retryLimit: number;
   readonly concurrency: number;
@@ -188,6 +188,11 @@ export class Engine {
           log: output.log,
           workers: output.concurrency,
         });
+        output.format = output.instance.eventFormat ?? output.format;
+      }
+      for (const output of this.outputs) {
+        current = `output '${output.name}'`;
+        await output.instance?.preRun?.();
       }
     } catch (error) {
       await this.exitInstances();

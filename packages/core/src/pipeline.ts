@@ -1,4 +1,4 @@
-import type { Property } from './config-map.js';
+import { parseBoolean, type Property } from './config-map.js';
 import type { EngineOptions } from './engine.js';
 import { TributaryError, formatLocation, type SourceLocation } from './errors.js';
 import type { Logger } from './logger.js';
@@ -19,7 +19,14 @@ export interface PipelineSpec {
   readonly service: { flush: number; grace: number; schedulerBase: number; schedulerCap: number };
   readonly inputs: ReadonlyArray<SectionSpec & { tag?: string | undefined; memBufLimit: number }>;
   readonly outputs: ReadonlyArray<
-    SectionSpec & { match?: string | undefined; matchRegex?: string | undefined; retryLimit: number; workers: number }
+    SectionSpec & {
+      match?: string | undefined;
+      matchRegex?: string | undefined;
+      retryLimit: number;
+      workers: number;
+      /** Keys the core consumes (tls, host, port ...); only `tls` is checked here. */
+      coreProperties?: readonly Property[];
+    }
   >;
   readonly filters?: readonly SectionSpec[];
 }
@@ -42,6 +49,13 @@ export function engineOptionsFromPipeline(pipeline: PipelineSpec, registry: Plug
   });
   const outputs = pipeline.outputs.map((section) => {
     const plugin = registry.output(section.name) ?? unknown('output', section, registry.outputs.map((p) => p.name));
+    const tls = section.coreProperties?.find((p) => p.key.toLowerCase() === 'tls');
+    if (tls && parseBoolean(tls.value) && !plugin.supportsTls) {
+      throw new TributaryError(
+        'TLS_UNSUPPORTED',
+        `${where(tls.source)}output '${section.name}' does not support TLS: remove 'tls ${tls.value}' (a Go plugin handles TLS itself, through its own properties).`,
+      );
+    }
     return {
       plugin,
       alias: section.alias,

@@ -76,6 +76,10 @@ export interface OutputContext<C> {
 
 /** A running output instance. */
 export interface OutputInstance {
+  /** The record layout this instance wants, when it differs from its plugin's. */
+  readonly eventFormat?: EventFormat;
+  /** Called once every output is initialised, before the first flush (Fluent Bit's pre-run). */
+  preRun?(): void | Promise<void>;
   flush(chunk: FlushChunk): FlushResult | Promise<FlushResult>;
   /** Called when the instance exits, before `exit` (Fluent Bit's pre-exit hook). */
   preExit?(): void | Promise<void>;
@@ -91,6 +95,8 @@ export interface OutputPlugin<M extends ConfigMap = ConfigMap> {
   readonly configMap: M | undefined;
   /** The record layout this output wants; `v2` unless it says otherwise. */
   readonly eventFormat?: EventFormat;
+  /** Whether `tls on` is accepted; Fluent Bit refuses it for plugins without TLS support. */
+  readonly supportsTls?: boolean;
   init(context: OutputContext<ConfigOf<M>>): OutputInstance | Promise<OutputInstance>;
 }
 

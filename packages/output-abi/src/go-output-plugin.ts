@@ -1,0 +1,90 @@
+import { TributaryError, type EventFormat, type FlushResult, type OutputInstance, type OutputPlugin } from '@tributary/core';
+import { FLB_OK, FLB_RETRY, OUTPUT_PLUGIN, PROXY_CONTEXT } from './abi.js';
+import { callAsync, type GoPluginLibrary } from './go-plugin-library.js';
+import { allocZeroed, readPointer, writePointer, type Pointer } from './native-memory.js';
+import { propertyApi, registerInstanceProperties } from './property-api.js';
+
+/**
+ * Tributary's own property on a Go output: `v2` or `legacy` overrides the record layout
+ * detected from the plugin's fluent-bit-go version. The plugin never sees it.
+ */
+export const EVENT_FORMAT_PROPERTY = 'tributary.event_format';
+
+/** Serialises FLBPluginInit per library: instances share one plugin struct, as in Fluent Bit. */
+const initQueues = new WeakMap<GoPluginLibrary, Promise<unknown>>();
+
+/**
+ * The Go plugin as an output of the engine, driven exactly as Fluent Bit's Go proxy does:
+ * per instance FLBPluginInit with the shared struct pointing at this instance's properties and
+ * context, FLBPluginOutputPreRun, then FlushCtx (else Flush) with the remote context passed
+ * verbatim — NULL included — and at exit OutputPreExit then ExitCtx (else Exit). Every call
+ * runs on the libuv thread pool, so a slow flush never blocks the event loop and `workers N`
+ * gives N concurrent flushes.
+ */
+export function goOutputPlugin(library: GoPluginLibrary): OutputPlugin {
+  const { symbols } = library;
+  return {
+    kind: 'output',
+    name: library.name,
+    description: library.description,
+    configMap: undefined,
+    eventFormat: library.eventFormat,
+    async init(ctx) {
+      const formatProperty = ctx.properties.find((p) => p.key.toLowerCase() === EVENT_FORMAT_PROPERTY);
+      const eventFormat = formatProperty ? parseEventFormat(formatProperty.value, ctx.name) : library.eventFormat;
+      const handle = registerInstanceProperties(ctx.properties.filter((p) => p !== formatProperty));
+      const context = allocZeroed(PROXY_CONTEXT.size);
+
+      const previous = initQueues.get(library) ?? Promise.resolve();
+      const initialised = previous.then(async () => {
+        writePointer(library.pluginStruct, OUTPUT_PLUGIN.api, propertyApi());
+        writePointer(library.pluginStruct, OUTPUT_PLUGIN.outputInstance, handle);
+        writePointer(library.pluginStruct, OUTPUT_PLUGIN.context, context);
+        return callAsync(symbols.init, [library.pluginStruct]);
+      });
+      initQueues.set(library, initialised.catch(() => undefined));
+      const result = await initialised;
+      if (result <= 0) {
+        throw new TributaryError('GO_PLUGIN_INIT', `Go plugin '${library.name}' failed to initialize ${ctx.name} (FLBPluginInit returned ${result}).`);
+      }
+      const remote = readPointer(context, PROXY_CONTEXT.remoteContext);
+      ctx.log.debug(`initialized (fluent-bit-go ${library.fluentBitGoVersion ?? 'version unknown'}, ${eventFormat} records)`);
+      return goInstance(library, remote, eventFormat);
+    },
+  };
+}
+
+function goInstance(library: GoPluginLibrary, remote: Pointer | null, eventFormat: EventFormat): OutputInstance {
+  const { flushCtx, flush, outputPreRun, outputPreExit, exitCtx, exit } = library.symbols;
+  return {
+    eventFormat,
+    async preRun() {
+      if (outputPreRun) await callAsync(outputPreRun, [0]);
+    },
+    async flush(chunk): Promise<FlushResult> {
+      if (chunk.data.length === 0) return 'ok';
+      // The Buffer is referenced by this closure until the call returns: Go reads it in place.
+      const size = BigInt(chunk.data.length);
+      const code = flushCtx
+        ? await callAsync(flushCtx, [remote, chunk.data, size, chunk.tag])
+        : await callAsync(flush!, [chunk.data, size, chunk.tag]);
+      return code === FLB_OK ? 'ok' : code === FLB_RETRY ? 'retry' : 'error';
+    },
+    async preExit() {
+      if (outputPreExit) await callAsync(outputPreExit, [0]);
+    },
+    async exit() {
+      if (exitCtx) await callAsync(exitCtx, [remote]);
+      else if (exit) await callAsync(exit, []);
+    },
+  };
+}
+
+function parseEventFormat(value: string, instance: string): EventFormat {
+  const format = value.trim().toLowerCase();
+  if (format === 'v2' || format === 'legacy') return format;
+  throw new TributaryError(
+    'INVALID_PROPERTY',
+    `${instance}: '${EVENT_FORMAT_PROPERTY}' must be 'v2' (Fluent Bit ≥ 2.1 records) or 'legacy' ([time, body], for fluent-bit-go before July 2023), got '${value}'.`,
+  );
+}

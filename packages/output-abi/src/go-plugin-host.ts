@@ -1,0 +1,42 @@
+import type { Logger, PluginRegistry } from '@tributary/core';
+import { GoPluginLibrary } from './go-plugin-library.js';
+import { goOutputPlugin } from './go-output-plugin.js';
+
+/** A `.so` to load, with where it was named (for error messages). */
+export interface GoPluginFile {
+  readonly path: string;
+  readonly source?: { file: string; line: number };
+}
+
+/**
+ * The Go plugins of one process: loads `.so` files into a registry (built-ins keep their
+ * names, as in Fluent Bit) and unregisters each library once at shutdown.
+ */
+export class GoPluginHost {
+  private readonly libraries: GoPluginLibrary[] = [];
+
+  constructor(private readonly log?: Logger) {}
+
+  /** Loads and registers each file in order; a file loaded before is not loaded again. */
+  load(files: readonly GoPluginFile[], registry: PluginRegistry): void {
+    for (const file of files) {
+      const library = GoPluginLibrary.load(file.path, file.source);
+      if (this.libraries.includes(library)) continue;
+      this.libraries.push(library);
+      const existing = registry.output(library.name);
+      if (existing) {
+        this.log?.warn(`[go] plugin '${library.name}' from ${file.path} has the name of an existing output, which keeps it`);
+      }
+      registry.addOutput(goOutputPlugin(library));
+    }
+  }
+
+  get loaded(): readonly GoPluginLibrary[] {
+    return this.libraries;
+  }
+
+  /** FLBPluginUnregister of every library, once; call after the engine has stopped. */
+  async unregisterAll(): Promise<void> {
+    for (const library of this.libraries) await library.unregister();
+  }
+}

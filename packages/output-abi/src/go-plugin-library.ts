@@ -1,0 +1,153 @@
+import { realpathSync } from 'node:fs';
+import { TributaryError, type EventFormat } from '@tributary/core';
+import koffi, { type LibraryHandle } from 'koffi';
+import {
+  DEF,
+  OUTPUT_PLUGIN,
+  PROXY_CUSTOM_PLUGIN,
+  PROXY_GOLANG,
+  PROXY_INPUT_PLUGIN,
+  PROXY_OUTPUT_PLUGIN,
+  SYMBOLS,
+} from './abi.js';
+import { eventFormatFor, fluentBitGoVersion } from './fluent-bit-go-version.js';
+import { allocCString, allocZeroed, readCString, readInt, writePointer, type Pointer } from './native-memory.js';
+import { sharedLibraryProblem } from './shared-library-file.js';
+
+type KoffiFunction = ReturnType<LibraryHandle['func']>;
+
+/** The plugin's optional entry points, resolved by presence as Fluent Bit does. */
+export interface GoPluginSymbols {
+  readonly init: KoffiFunction;
+  readonly flush?: KoffiFunction;
+  readonly flushCtx?: KoffiFunction;
+  readonly exit?: KoffiFunction;
+  readonly exitCtx?: KoffiFunction;
+  readonly outputPreRun?: KoffiFunction;
+  readonly outputPreExit?: KoffiFunction;
+  readonly unregister?: KoffiFunction;
+}
+
+/** Raised for a `.so` that cannot be used; the message names the file and the fix. */
+export class GoPluginError extends TributaryError {
+  constructor(path: string, problem: string, source?: { file: string; line: number }) {
+    const where = source && source.line > 0 ? `${source.file}:${source.line}: ` : '';
+    super('GO_PLUGIN_LOAD', `${where}cannot load Go plugin '${path}': ${problem}`);
+    this.name = 'GoPluginError';
+  }
+}
+
+const loaded = new Map<string, GoPluginLibrary>();
+
+/**
+ * One Fluent Bit Go output plugin `.so`, loaded and registered. Each path is loaded once per
+ * process and never unloaded (a Go runtime cannot be); `FLBPluginUnregister` runs once, at
+ * shutdown. Loading the same file again returns the same library.
+ */
+export class GoPluginLibrary {
+  /** The registered name `Name`/`-o` refer to. */
+  readonly name: string;
+  readonly description: string;
+  /** `event_type` from the def (0 means logs). */
+  readonly eventType: number;
+  /** The fluent-bit-go version it was built against, when the binary says. */
+  readonly fluentBitGoVersion: string | undefined;
+  /** The record layout its decoder handles: legacy for fluent-bit-go before 2023-07-31. */
+  readonly eventFormat: EventFormat;
+  readonly symbols: GoPluginSymbols;
+  /** The one `struct flbgo_output_plugin` its instances share. */
+  readonly pluginStruct: Pointer;
+  private readonly def: Pointer;
+  private unregistered = false;
+
+  /** Loads `path`; `source` (where the path was written) prefixes any error. */
+  static load(path: string, source?: { file: string; line: number }): GoPluginLibrary {
+    const problem = sharedLibraryProblem(path);
+    if (problem) throw new GoPluginError(path, problem, source);
+    const real = realpathSync(path);
+    let library = loaded.get(real);
+    if (!library) {
+      library = new GoPluginLibrary(path, source);
+      loaded.set(real, library);
+    }
+    return library;
+  }
+
+  private constructor(
+    readonly path: string,
+    source?: { file: string; line: number },
+  ) {
+    const fail = (problem: string) => new GoPluginError(path, problem, source);
+    let handle: LibraryHandle;
+    try {
+      handle = koffi.load(path, { lazy: true });
+    } catch (error) {
+      throw fail(`dlopen failed: ${(error as Error).message}`);
+    }
+    const symbol = (prototype: string): KoffiFunction | undefined => {
+      try {
+        return handle.func(prototype);
+      } catch {
+        return undefined;
+      }
+    };
+    const register = symbol(SYMBOLS.register);
+    const init = symbol(SYMBOLS.init);
+    if (!register) throw fail('it does not export FLBPluginRegister; is it a Fluent Bit Go plugin built with fluent-bit-go?');
+    if (!init) throw fail('it does not export FLBPluginInit, which Fluent Bit requires.');
+    const flush = symbol(SYMBOLS.flush);
+    const flushCtx = symbol(SYMBOLS.flushCtx);
+    this.symbols = {
+      init,
+      flush,
+      flushCtx,
+      exit: symbol(SYMBOLS.exit),
+      exitCtx: symbol(SYMBOLS.exitCtx),
+      outputPreRun: symbol(SYMBOLS.outputPreRun),
+      outputPreExit: symbol(SYMBOLS.outputPreExit),
+      unregister: symbol(SYMBOLS.unregister),
+    };
+
+    const preRegister = symbol(SYMBOLS.preRegister);
+    if (preRegister && (preRegister(0) as number) === -1) throw fail('FLBPluginPreRegister returned -1: the plugin refused to register.');
+    this.def = allocZeroed(DEF.size);
+    if ((register(this.def) as number) === -1) throw fail('FLBPluginRegister returned -1: the plugin refused to register.');
+
+    const type = readInt(this.def, DEF.type);
+    const proxy = readInt(this.def, DEF.proxy);
+    if (proxy !== PROXY_GOLANG) throw fail(`FLBPluginRegister set proxy=${proxy}; a Go plugin sets ${PROXY_GOLANG}.`);
+    if (type === PROXY_INPUT_PLUGIN || type === PROXY_CUSTOM_PLUGIN) {
+      throw fail(`it registers a Go ${type === PROXY_INPUT_PLUGIN ? 'input' : 'custom'} plugin; Tributary runs Go output plugins.`);
+    }
+    if (type !== PROXY_OUTPUT_PLUGIN) throw fail(`FLBPluginRegister set an unknown plugin type ${type}.`);
+    // Fluent Bit calls a NULL pointer in this case; refuse the plugin instead.
+    if (!flush && !flushCtx) throw fail('it exports neither FLBPluginFlush nor FLBPluginFlushCtx.');
+    const name = readCString(this.def, DEF.name);
+    if (!name) throw fail('FLBPluginRegister did not set a plugin name.');
+    this.name = name;
+    this.description = readCString(this.def, DEF.description) ?? '';
+    this.eventType = readInt(this.def, DEF.eventType);
+    this.fluentBitGoVersion = fluentBitGoVersion(path);
+    this.eventFormat = eventFormatFor(this.fluentBitGoVersion);
+    this.pluginStruct = allocZeroed(OUTPUT_PLUGIN.size);
+    writePointer(this.pluginStruct, OUTPUT_PLUGIN.name, allocCString(name));
+  }
+
+  /**
+   * `FLBPluginUnregister(def)`, once, after every instance has exited. The plugin frees the
+   * name and description it allocated; the def itself stays allocated, as the library does.
+   */
+  async unregister(): Promise<void> {
+    if (this.unregistered) return;
+    this.unregistered = true;
+    const unregister = this.symbols.unregister;
+    if (unregister) await callAsync(unregister, [this.def]);
+  }
+}
+
+/** Runs a plugin entry point on the libuv thread pool, never on the event loop. */
+export function callAsync<T = number>(fn: KoffiFunction, args: unknown[]): Promise<T> {
+  return new Promise((resolve, reject) => {
+    fn.async(...args, (error: unknown, result: T) => (error ? reject(error) : resolve(result)));
+  });
+}
