@@ -12,7 +12,7 @@ export const CHUNK_MAX_BYTES = 2_048_000;
  * churning through megabytes of short-lived buffers per second.
  */
 const pool: MsgpackWriter[] = [];
-const POOL_SIZE = 8;
+const POOL_SIZE = 4;
 
 /** Records of one input instance and one tag, encoded back to back. */
 export class Chunk {

@@ -122,6 +122,42 @@ describe('Engine flushing and routing', () => {
     await e.stop();
   });
 
+  it('holds full chunks and collectors until every output is initialised', async () => {
+    const input = manualInput();
+    let collected = 0;
+    const collecting = defineInput({
+      name: 'ticker',
+      description: '',
+      configMap: {},
+      init: (ctx) => (ctx.collectEvery(10, () => void collected++), {}),
+    });
+    let ready!: () => void;
+    const flushed: number[] = [];
+    const slowInit = defineOutput({
+      name: 'slow_init',
+      description: '',
+      configMap: {},
+      init: async () => {
+        await new Promise<void>((resolve) => (ready = resolve));
+        return { flush: (chunk: FlushChunk) => (flushed.push(chunk.records), 'ok' as const) };
+      },
+    });
+    const e = engine({ flush: 60, inputs: [{ plugin: input.plugin }, { plugin: collecting }], outputs: [{ plugin: slowInit, match: '*' }] });
+    const started = e.start();
+    await vi.advanceTimersByTimeAsync(0);
+    const big = 'x'.repeat(100_000);
+    for (let i = 0; i < 21; i++) input.append({ big });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(collected).toBe(0);
+    expect(flushed).toEqual([]);
+    ready();
+    await started;
+    await vi.advanceTimersByTimeAsync(20);
+    expect(flushed).toEqual([21]);
+    expect(collected).toBeGreaterThan(0);
+    await e.stop();
+  });
+
   it('runs at most `workers` flushes of one output at once', async () => {
     const input = manualInput();
     let running = 0;

@@ -56,8 +56,12 @@ interface InputRuntime {
   readonly log: Logger;
   readonly metrics: InstanceMetrics;
   instance?: InputInstance;
+  /** Chunks still taking records, by tag. */
+  readonly open: Map<string, Chunk>;
   buffered: number;
   paused: boolean;
+  /** How many times Mem_Buf_Limit paused it. */
+  pauses: number;
 }
 
 interface OutputRuntime {
@@ -90,7 +94,7 @@ interface Delivery {
   timer?: Timer;
 }
 
-type State = 'new' | 'running' | 'stopping' | 'stopped';
+type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 /**
  * The pipeline: inputs append records into chunks per (input, tag); every `flush` seconds, or
@@ -104,7 +108,10 @@ export class Engine {
   readonly log: Logger;
   private readonly inputs: InputRuntime[];
   private readonly outputs: OutputRuntime[];
-  private readonly open = new Map<string, Chunk>();
+  /** Chunks still taking records, over all inputs. */
+  private openChunks = 0;
+  /** Chunks that filled up and wait to be dispatched. */
+  private readonly ready: Chunk[] = [];
   private readonly retries = new Set<Delivery>();
   private readonly flushSeconds: number;
   private readonly grace: number;
@@ -139,8 +146,10 @@ export class Engine {
       config: resolveConfig(name, spec.plugin.configMap, spec.properties ?? []),
       log: this.log.child(`input:${spec.plugin.name}:${name}`),
       metrics: createMetrics(name),
+      open: new Map(),
       buffered: 0,
       paused: false,
+      pauses: 0,
     };
   }
 
@@ -172,7 +181,9 @@ export class Engine {
   /** Initialises inputs then outputs in config order, and starts the flush timer. */
   async start(): Promise<void> {
     if (this.state !== 'new') throw new Error('the engine was already started');
-    this.state = 'running';
+    // Inputs may append while outputs initialise (a Go init runs off the event loop), but
+    // nothing is dispatched and no collector runs until every output is ready.
+    this.state = 'starting';
     let current = '';
     try {
       for (const input of this.inputs) {
@@ -200,8 +211,10 @@ export class Engine {
       this.state = 'stopped';
       throw new TributaryError('INIT_FAILED', `failed to initialize ${current}: ${messageOf(error)}`, { cause: error });
     }
+    this.state = 'running';
     this.scheduler.every(this.flushSeconds * 1000, () => this.flush());
     this.log.info(`[engine] started (pid=${process.pid})`);
+    this.flushReady();
   }
 
   private inputContext(input: InputRuntime) {
@@ -211,6 +224,9 @@ export class Engine {
       tag: input.tag,
       log: input.log,
       append: (body: EncodedOrObject, options?: AppendOptions) => this.append(input, body, options),
+      get paused() {
+        return input.paused;
+      },
       collectEvery: (ms: number, collect: () => void): Timer =>
         this.scheduler.every(ms, () => {
           if (this.state !== 'running' || input.paused) return;
@@ -229,11 +245,11 @@ export class Engine {
       return false;
     }
     const tag = options.tag ?? input.tag;
-    const key = `${input.index}\u0000${tag}`;
-    let chunk = this.open.get(key);
+    let chunk = input.open.get(tag);
     if (!chunk) {
       chunk = new Chunk(tag, input.index);
-      this.open.set(key, chunk);
+      input.open.set(tag, chunk);
+      this.openChunks++;
     }
     const before = chunk.size;
     writeEvent(chunk.writer, 'v2', options.time ?? EventTime.now(), body, options.metadata);
@@ -243,9 +259,10 @@ export class Engine {
     input.metrics.records++;
     input.metrics.bytes += added;
     if (chunk.full) {
-      this.open.delete(key);
-      const full = chunk;
-      queueMicrotask(() => this.dispatch(full));
+      input.open.delete(tag);
+      this.openChunks--;
+      this.ready.push(chunk);
+      if (this.ready.length === 1) queueMicrotask(() => this.flushReady());
     }
     if (input.memBufLimit > 0 && input.buffered >= input.memBufLimit) {
       this.pause(input, `mem buf overlimit (${input.buffered} bytes >= ${input.memBufLimit})`);
@@ -253,12 +270,24 @@ export class Engine {
     return true;
   }
 
-  /** Turns every open chunk into a task now (the flush timer does this every `flush` seconds). */
+  /** Turns every chunk into a task now (the flush timer does this every `flush` seconds). */
   flush(): void {
-    if (this.open.size === 0) return;
-    const chunks = [...this.open.values()];
-    this.open.clear();
+    if (this.state === 'new' || this.state === 'starting') return;
+    this.flushReady();
+    if (this.openChunks === 0) return;
+    const chunks: Chunk[] = [];
+    for (const input of this.inputs) {
+      chunks.push(...input.open.values());
+      input.open.clear();
+    }
+    this.openChunks = 0;
     for (const chunk of chunks) this.dispatch(chunk);
+  }
+
+  /** Dispatches the chunks that filled up, without waiting for the flush timer. */
+  private flushReady(): void {
+    if (this.state === 'new' || this.state === 'starting' || this.ready.length === 0) return;
+    for (const chunk of this.ready.splice(0)) this.dispatch(chunk);
   }
 
   private dispatch(chunk: Chunk): void {
@@ -365,7 +394,7 @@ export class Engine {
     if (--task.remaining > 0) return;
     this.activeTasks--;
     this.release(task.chunk);
-    if (this.activeTasks === 0 && this.open.size === 0) {
+    if (this.activeTasks === 0 && this.openChunks === 0 && this.ready.length === 0) {
       for (const wake of this.idleWaiters.splice(0)) wake();
     }
   }
@@ -380,14 +409,17 @@ export class Engine {
   private pause(input: InputRuntime, why: string): void {
     if (input.paused) return;
     input.paused = true;
+    input.pauses++;
+    // A busy pipeline pauses an input many times a second: warn once, then keep it at debug.
     if (why === 'shutdown') input.log.info(`pausing ${input.name}`);
-    else input.log.warn(`paused (${why})`);
+    else if (input.pauses === 1) input.log.warn(`paused (${why}); further pauses are logged at debug level`);
+    else input.log.debug(`paused (${why})`);
     input.instance?.pause?.();
   }
 
   private resume(input: InputRuntime): void {
     input.paused = false;
-    input.log.info('resume (mem buf overlimit)');
+    input.log.debug('resume (mem buf overlimit)');
     input.instance?.resume?.();
   }
 

@@ -25,6 +25,8 @@ export interface InputContext<C> {
    * reused). Returns false when the input is paused (Mem_Buf_Limit) and the record was refused.
    */
   append(body: EncodedOrObject, options?: AppendOptions): boolean;
+  /** True while the engine has paused this input (Mem_Buf_Limit, shutdown): appends are refused. */
+  readonly paused: boolean;
   /**
    * Calls `collect` every `ms` milliseconds while the input is running and not paused; the
    * engine owns the timer, so pause, resume and shutdown need nothing from the plugin.

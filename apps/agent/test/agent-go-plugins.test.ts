@@ -1,0 +1,126 @@
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { buildExample, buildRecorder, hasGo } from '@tributary/output-abi/test-fixtures';
+import { afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { runAgentToEnd, startAgent, type AgentProcess } from './agent-process.js';
+
+const goAvailable = hasGo();
+const running: AgentProcess[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((agent) => agent.stop('SIGKILL')));
+});
+
+function start(args: string[]) {
+  const agent = startAgent(args);
+  running.push(agent);
+  return agent;
+}
+
+async function waitFor(check: () => boolean, timeoutMs = 20_000) {
+  const until = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > until) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
+
+describe.runIf(goAvailable)('agent with unmodified Go output plugins (subprocess)', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'tributary-agent-go-'));
+  let counter: string;
+  let gstdout: string;
+  let recorder: string;
+  beforeAll(() => {
+    counter = buildExample('out_counter');
+    gstdout = buildExample('out_gstdout');
+    recorder = buildRecorder();
+  });
+
+  it('agent -e out_gstdout.so -i cpu -o gstdout prints what the Go plugin decoded', async () => {
+    const agent = start(['-e', gstdout, '-i', 'cpu', '-p', 'interval_sec=0', '-p', 'interval_nsec=200000000', '-o', 'gstdout', '-f', '0.2']);
+    const [line] = await agent.waitForLines(1);
+    expect(line).toMatch(/^\[0\] cpu\.0: \[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d\.\d+ \+0000 UTC, \{.*"cpu_p": /);
+    expect(await agent.stop('SIGINT')).toBe(0);
+  });
+
+  it('delivers every record to the Go side and exits cleanly', async () => {
+    const countFile = join(dir, 'count.json');
+    const agent = start(['-e', counter, '-i', 'dummy', '-p', 'rate=1000', '-p', 'copies=5', '-p', 'samples=1500', '-o', 'counter', '-p', `count_file=${countFile}`, '-f', '0.5']);
+    await waitFor(() => agent.stderr.includes('[engine] started'));
+    await new Promise((resolve) => setTimeout(resolve, 2500));
+    expect(await agent.stop('SIGTERM')).toBe(0);
+    expect(JSON.parse(readFileSync(countFile, 'utf8'))).toMatchObject({ records: 7500 });
+  });
+
+  it('loads Plugins_File and passes only plugin properties to FLBPluginConfigKey', async () => {
+    const out = join(dir, 'recorder.jsonl');
+    writeFileSync(join(dir, 'plugins.conf'), `[PLUGINS]\n    Path ${recorder}\n`);
+    writeFileSync(
+      join(dir, 'fluent-bit.conf'),
+      [
+        '[SERVICE]',
+        '    Flush        0.2',
+        '    Plugins_File plugins.conf',
+        '[INPUT]',
+        '    Name  dummy',
+        '    Tag   app.1',
+        '[OUTPUT]',
+        '    Name          recorder',
+        '    Match         app.*',
+        '    Id            one',
+        `    Out_File      ${out}`,
+        '    Tag           passed.through',
+        '    Mem_Buf_Limit 5M',
+        '    Retry_Limit   3',
+        '    Workers       2',
+        '    Alias         rec',
+        '    Host          example.org',
+        '    tls           off',
+      ].join('\n'),
+    );
+    const agent = start(['-c', join(dir, 'fluent-bit.conf')]);
+    await waitFor(() => {
+      try {
+        return readFileSync(out, 'utf8').includes('"event":"flush"');
+      } catch {
+        return false;
+      }
+    });
+    expect(await agent.stop('SIGTERM')).toBe(0);
+    const log = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+    expect(log[0].properties).toEqual({
+      id: 'one', ID: 'one', out_file: out, tag: 'passed.through', mem_buf_limit: '5M',
+      match: '', match_regex: '', workers: '', retry_limit: '', alias: '', name: '', host: '', port: '', tls: '',
+      'tributary.event_format': '', duplicate: '', missing: '',
+    });
+    expect(log.find((e) => e.event === 'flush').tag).toBe('app.1');
+    expect(log.at(-1).event).toBe('unregister');
+  });
+
+  it('refuses tls on a Go output, as Fluent Bit does', async () => {
+    const file = join(dir, 'tls.conf');
+    writeFileSync(file, `[INPUT]\n    Name dummy\n[OUTPUT]\n    Name gstdout\n    tls  on\n`);
+    const result = await runAgentToEnd(['-e', gstdout, '-c', file]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain(`${file}:5: output 'gstdout' does not support TLS: remove 'tls on'`);
+  });
+
+  it('lists loaded Go plugins in -h', async () => {
+    const result = await runAgentToEnd(['-e', gstdout, '-h']);
+    expect(result.stdout).toMatch(/Outputs\n(.*\n)*  gstdout\s+Stdout GO!/);
+  });
+});
+
+describe('agent -e with a bad library', () => {
+  it('exits 1 naming the file', async () => {
+    const result = await runAgentToEnd(['-e', '/nonexistent/out_x.so', '-i', 'dummy', '-o', 'stdout']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("[error] cannot load Go plugin '/nonexistent/out_x.so': no such file\n");
+  });
+
+  it('refuses native flb-*.so plugins', async () => {
+    const result = await runAgentToEnd(['-e', '/x/flb-out_foo.so', '-i', 'dummy', '-o', 'stdout']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('native Fluent Bit C plugins');
+  });
+});
