@@ -1,0 +1,82 @@
+import { describe, expect, it } from 'vitest';
+import { MsgpackStreamDecoder } from './msgpack-stream-decoder.js';
+import { encodeLikeKong, LuaString } from './testing/lua-msgpack-encoder.js';
+
+const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
+const ascii = (text: string) => Buffer.from(text).toString('hex');
+
+// Spec 1.6: a HandleEvent request exactly as Kong writes it.
+const HANDLE_EVENT = hex(`94 00 02 b2 ${ascii('plugin.HandleEvent')} 91 82 aa ${ascii('InstanceId')} 00 a9 ${ascii('EventName')} a6 ${ascii('access')}`);
+const HANDLE_EVENT_VALUE = [0, 2, 'plugin.HandleEvent', [{ InstanceId: 0, EventName: 'access' }]];
+// A Step carrying 70 KB of body as bin (Kong 3.x raw body), which crosses reads.
+const BIG_BODY = Buffer.alloc(70_000, 7);
+const BIG_STEP = encodeLikeKong([0, 3, 'plugin.Step', [{ EventId: 0, Data: BIG_BODY }]]);
+const BIG_STEP_VALUE = [0, 3, 'plugin.Step', [{ EventId: 0, Data: BIG_BODY }]];
+
+function feed(chunks: Buffer[]): unknown[] {
+  const decoder = new MsgpackStreamDecoder();
+  const out: unknown[] = [];
+  for (const chunk of chunks) out.push(...decoder.push(chunk));
+  expect(decoder.buffered).toBe(0);
+  return out;
+}
+
+describe('MsgpackStreamDecoder framing (split-buffer matrix)', () => {
+  it('decodes a whole message in one chunk', () => {
+    expect(feed([HANDLE_EVENT])).toEqual([HANDLE_EVENT_VALUE]);
+  });
+
+  it.each([
+    ['at the start', 1],
+    ['in the middle', Math.floor(HANDLE_EVENT.length / 2)],
+    ['at the end', HANDLE_EVENT.length - 1],
+  ])('decodes a message cut %s', (_where, cut) => {
+    expect(feed([HANDLE_EVENT.subarray(0, cut), HANDLE_EVENT.subarray(cut)])).toEqual([HANDLE_EVENT_VALUE]);
+  });
+
+  it('decodes a message cut at every offset', () => {
+    for (let cut = 1; cut < HANDLE_EVENT.length; cut++) {
+      expect(feed([HANDLE_EVENT.subarray(0, cut), HANDLE_EVENT.subarray(cut)])).toEqual([HANDLE_EVENT_VALUE]);
+    }
+  });
+
+  it('decodes a message fed one byte at a time', () => {
+    expect(feed([...HANDLE_EVENT].map((b) => Buffer.of(b)))).toEqual([HANDLE_EVENT_VALUE]);
+  });
+
+  it('decodes two messages in one chunk, and two and a half', () => {
+    expect(feed([Buffer.concat([HANDLE_EVENT, HANDLE_EVENT])])).toEqual([HANDLE_EVENT_VALUE, HANDLE_EVENT_VALUE]);
+    const twoAndHalf = Buffer.concat([HANDLE_EVENT, HANDLE_EVENT, HANDLE_EVENT.subarray(0, 10)]);
+    expect(feed([twoAndHalf, HANDLE_EVENT.subarray(10)])).toEqual([HANDLE_EVENT_VALUE, HANDLE_EVENT_VALUE, HANDLE_EVENT_VALUE]);
+  });
+
+  it('decodes a 70 KB message split over 64 KB reads, then one more message in the same read', () => {
+    const stream = Buffer.concat([BIG_STEP, HANDLE_EVENT]);
+    const chunks: Buffer[] = [];
+    for (let at = 0; at < stream.length; at += 65_536) chunks.push(stream.subarray(at, at + 65_536));
+    expect(feed(chunks)).toEqual([BIG_STEP_VALUE, HANDLE_EVENT_VALUE]);
+  });
+});
+
+describe('MsgpackStreamDecoder values (what Kong sends)', () => {
+  it('keeps non-UTF-8 str bytes as a Buffer and decodes bin as a Buffer', () => {
+    const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9]); // "café" in Latin-1
+    const [value] = feed([encodeLikeKong({ header: new LuaString(latin1), body: Buffer.from([0, 255]), text: 'héllo' })]);
+    expect(value).toEqual({ header: latin1, body: Buffer.from([0, 255]), text: 'héllo' });
+  });
+
+  it('reads str16 and str32, which lua-MessagePack uses instead of str8', () => {
+    const long = 'x'.repeat(40);
+    const bytes = encodeLikeKong(long);
+    expect(bytes[0]).toBe(0xda);
+    expect(feed([bytes])).toEqual([long]);
+  });
+
+  it('reads floats, negative ints, uint64 and empty tables', () => {
+    expect(feed([encodeLikeKong([1712345678.123, -200, 2 ** 40, [], true, null])])).toEqual([[1712345678.123, -200, 2 ** 40, [], true, null]]);
+  });
+
+  it('rejects a byte that is not msgpack', () => {
+    expect(() => new MsgpackStreamDecoder().push(Buffer.of(0xc1))).toThrow('invalid msgpack type byte 0xc1');
+  });
+});

@@ -1,0 +1,43 @@
+import type { KongPdk } from './pdk-types.js';
+
+/** A PDK call that Kong 2.x answered with an error (`plugin.StepError`). */
+export class PdkError extends Error {
+  constructor(
+    readonly method: string,
+    readonly kongError: string,
+  ) {
+    super(`PDK method ${method} failed: ${kongError}`);
+    this.name = 'PdkError';
+  }
+}
+
+/** Sends one PDK call to Kong and resolves with its answer. */
+export type PdkCall = (method: string, args: unknown[]) => Promise<unknown>;
+
+/** `getHeader` → `get_header`, as kong-pdk maps names: only a lower-case letter followed by a capital splits. */
+export function luaName(name: string): string {
+  return name.replace(/[a-z][A-Z]/g, (pair) => `${pair[0]}_${pair[1]!.toLowerCase()}`);
+}
+
+/**
+ * The dynamic `kong` object: any property chain becomes a Kong method path, so every PDK
+ * function Kong exposes is reachable, typed or not. `then` and symbols are undefined, so
+ * awaiting or returning a PDK namespace never sends a bogus `kong.x.then` call.
+ */
+export function createPdk(call: PdkCall): KongPdk {
+  const cache = new Map<string, unknown>();
+  const node = (path: string): unknown => {
+    let existing = cache.get(path);
+    if (existing) return existing;
+    const target = (...args: unknown[]) => call(path, args);
+    existing = new Proxy(target, {
+      get(_target, property) {
+        if (typeof property === 'symbol' || property === 'then') return undefined;
+        return node(`${path}.${luaName(property)}`);
+      },
+    });
+    cache.set(path, existing);
+    return existing;
+  };
+  return node('kong') as KongPdk;
+}

@@ -1,0 +1,103 @@
+import { PdkError } from './pdk.js';
+
+/** A PDK call on its way to Kong: `{Method, Args}`, Kong's exact keys. */
+export interface StepData {
+  readonly Method: string;
+  readonly Args: unknown[];
+}
+
+/** What the server answers Kong for one event step: a PDK call, or `"ret"` when the handler is done. */
+export type EventMessage = StepData | 'ret';
+
+/** Methods Kong never answers (spec 2.3): the event ends when they are sent. */
+const TERMINAL_METHODS = new Set(['kong.response.exit', 'kong.response.error']);
+
+interface PendingCall {
+  readonly method: string;
+  resolve(value: unknown): void;
+  reject(error: Error): void;
+}
+
+/**
+ * One running phase handler and its conversation with Kong. The handler's PDK calls queue up
+ * as messages; Kong takes them one at a time (HandleEvent, then one Step per answer) and each
+ * answer resolves the oldest pending call. A terminal call (`kong.response.exit`/`error`)
+ * ends the event at once: it resolves immediately and later calls from the handler do nothing.
+ */
+export class PluginEvent {
+  private readonly outbox: EventMessage[] = [];
+  private readonly pending: PendingCall[] = [];
+  private waiting?: (message: EventMessage) => void;
+  /** No more messages will be sent to Kong (returned, or a terminal call was made). */
+  private finished = false;
+  /** Last time Kong stepped this event, for the orphan sweep. */
+  lastActive = Date.now();
+
+  constructor(
+    readonly id: number,
+    readonly instanceId: number,
+  ) {}
+
+  /** Handler side: one PDK call. */
+  call(method: string, args: unknown[]): Promise<unknown> {
+    if (this.finished) return Promise.resolve(undefined);
+    if (TERMINAL_METHODS.has(method)) {
+      this.finished = true;
+      this.send({ Method: method, Args: args });
+      return Promise.resolve(undefined);
+    }
+    return new Promise((resolve, reject) => {
+      this.pending.push({ method, resolve, reject });
+      this.send({ Method: method, Args: args });
+    });
+  }
+
+  /** Handler side: the handler returned or threw. */
+  finish(): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.send('ret');
+  }
+
+  private send(message: EventMessage): void {
+    const waiting = this.waiting;
+    if (waiting) {
+      this.waiting = undefined;
+      waiting(message);
+    } else {
+      this.outbox.push(message);
+    }
+  }
+
+  /** RPC side: the next message for Kong, once the handler produces it. */
+  next(): Promise<EventMessage> {
+    this.lastActive = Date.now();
+    const queued = this.outbox.shift();
+    if (queued !== undefined) return Promise.resolve(queued);
+    return new Promise((resolve) => (this.waiting = resolve));
+  }
+
+  /** RPC side: Kong's answer to the oldest pending call (`plugin.Step*`). */
+  answer(data: unknown): void {
+    this.lastActive = Date.now();
+    this.pending.shift()?.resolve(data);
+  }
+
+  /** RPC side: Kong 2.x reported the oldest pending call failed (`plugin.StepError`). */
+  fail(error: string): void {
+    this.lastActive = Date.now();
+    const call = this.pending.shift();
+    call?.reject(new PdkError(call.method, error));
+  }
+
+  /** Whether Kong has nothing more to ask of this event after `message`. */
+  static isLast(message: EventMessage): boolean {
+    return message === 'ret' || TERMINAL_METHODS.has(message.Method);
+  }
+
+  /** Abandons the event (Kong stopped stepping it): pending calls reject so the handler unwinds. */
+  abandon(reason: string): void {
+    this.finished = true;
+    for (const call of this.pending.splice(0)) call.reject(new PdkError(call.method, reason));
+  }
+}

@@ -1,0 +1,194 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { basename, extname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import type { KongPdk } from './pdk-types.js';
+import { isDefinedPlugin, PHASES, type DefinedPlugin, type Phase, type PhaseContext } from './plugin-definition.js';
+import type { SchemaFields } from './schema.js';
+import type { ServerLog } from './server-log.js';
+
+/** A running plugin instance: one config, its phase handlers. */
+export interface PluginInstanceRuntime {
+  run(phase: Phase, kong: KongPdk, context: PhaseContext<unknown>): Promise<void>;
+}
+
+/** A plugin ready to serve: what Kong's dump needs, and a way to start instances. */
+export interface LoadedPlugin {
+  readonly name: string;
+  readonly version: string;
+  readonly priority: number;
+  readonly phases: readonly Phase[];
+  /** The config fields (the inner `fields` of the `config` record). */
+  readonly schema: SchemaFields;
+  readonly path: string | undefined;
+  /** Unix seconds. */
+  readonly loadTime: number;
+  readonly modTime: number;
+  start(config: Record<string, unknown>): PluginInstanceRuntime;
+}
+
+/** Raised for a module that is not a valid Kong plugin; the message says what to fix. */
+export class PluginLoadError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'PluginLoadError';
+  }
+}
+
+const SOURCE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
+const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+
+/** A kong-pdk module: `Plugin` class with phase methods, `Schema`, `Version`, `Priority`, `Name`. */
+interface KongPdkModule {
+  Plugin: new (config: Record<string, unknown>) => Record<string, unknown>;
+  Schema?: SchemaFields;
+  Version?: unknown;
+  Priority?: unknown;
+  Name?: string;
+}
+
+/**
+ * Loads every plugin of a directory as kong-pluginserver does: `.js`, `.mjs`, `.cjs` and `.ts`
+ * files (TypeScript without a build step), and sub-directories with a `package.json` or an
+ * `index` file. Dotfiles and `node_modules` are ignored; anything else that is not a plugin
+ * is skipped with a warning, so one stray file never stops the server.
+ */
+export async function loadPluginDirectory(dir: string, log: ServerLog): Promise<LoadedPlugin[]> {
+  if (!existsSync(dir) || !statSync(dir).isDirectory()) {
+    throw new PluginLoadError(`plugins directory '${dir}' does not exist or is not a directory. Pass the directory that holds your plugins with -d.`);
+  }
+  const plugins: LoadedPlugin[] = [];
+  for (const entry of readdirSync(dir).sort()) {
+    if (entry.startsWith('.') || entry === 'node_modules') continue;
+    const path = join(dir, entry);
+    const entryFile = statSync(path).isDirectory() ? directoryEntry(path) : path;
+    if (!entryFile) {
+      log.warn(`skipping '${path}': a plugin directory needs a package.json "main" or an index.js/index.ts`);
+      continue;
+    }
+    if (entry.endsWith('.d.ts') || !SOURCE_EXTENSIONS.has(extname(entryFile))) {
+      log.warn(`skipping '${path}': not a plugin (plugins are .js, .mjs, .cjs or .ts files, or directories)`);
+      continue;
+    }
+    try {
+      const plugin = await loadPluginFile(entryFile, basename(path, extname(path)));
+      const duplicate = plugins.find((p) => p.name === plugin.name);
+      if (duplicate) {
+        log.warn(`skipping '${path}': plugin '${plugin.name}' is already loaded from ${duplicate.path}`);
+        continue;
+      }
+      plugins.push(plugin);
+      log.debug(`loaded plugin '${plugin.name}' ${plugin.version} from ${entryFile}`);
+    } catch (error) {
+      log.error(`skipping '${path}': ${error instanceof Error ? error.message : String(error)}`);
+    }
+  }
+  return plugins;
+}
+
+function directoryEntry(dir: string): string | undefined {
+  const manifest = join(dir, 'package.json');
+  if (existsSync(manifest)) {
+    const main = (JSON.parse(readFileSync(manifest, 'utf8')) as { main?: string }).main;
+    if (main && existsSync(join(dir, main))) return join(dir, main);
+  }
+  for (const index of ['index.ts', 'index.js', 'index.mjs', 'index.cjs']) {
+    if (existsSync(join(dir, index))) return join(dir, index);
+  }
+  return undefined;
+}
+
+/** Loads one plugin module (`.ts` through tsx, others through `import()`). */
+export async function loadPluginFile(path: string, fallbackName = basename(path, extname(path))): Promise<LoadedPlugin> {
+  const url = pathToFileURL(path).href;
+  let exports: Record<string, unknown>;
+  if (TS_EXTENSIONS.has(extname(path))) {
+    const { tsImport } = await import('tsx/esm/api');
+    exports = (await tsImport(url, import.meta.url)) as Record<string, unknown>;
+  } else {
+    exports = (await import(url)) as Record<string, unknown>;
+  }
+  return pluginFromModule(exports, fallbackName, path);
+}
+
+/**
+ * A plugin from a module's exports: a `definePlugin(...)` default export, or kong-pdk's
+ * `{ Plugin, Schema, Version, Priority, Name }` (as CommonJS `module.exports` or ESM named
+ * exports), so existing kong-pdk plugins load unchanged.
+ */
+export function pluginFromModule(exports: Record<string, unknown>, fallbackName: string, path?: string): LoadedPlugin {
+  const where = path ?? fallbackName;
+  const modTime = path ? statSync(path).mtimeMs / 1000 : Date.now() / 1000;
+  const candidates = [exports.default, exports, (exports.default as Record<string, unknown> | undefined)?.default];
+  const defined = candidates.find(isDefinedPlugin);
+  if (defined) return fromDefinition(defined, where, path, modTime);
+  const kongPdk = candidates.find(
+    (c): c is KongPdkModule => typeof c === 'object' && c !== null && typeof (c as KongPdkModule).Plugin === 'function',
+  );
+  if (kongPdk) return fromKongPdkModule(kongPdk, fallbackName, where, path, modTime);
+  throw new PluginLoadError(
+    `${where} does not export a Kong plugin: export { Plugin, Schema, Version, Priority } as kong-pdk plugins do, or a default export made with definePlugin().`,
+  );
+}
+
+function checkMetadata(where: string, name: string, version: unknown, priority: unknown): { version: string; priority: number } {
+  if (typeof version !== 'string' || !/^\d+(\.\d+){0,2}$/.test(version)) {
+    throw new PluginLoadError(
+      `plugin '${name}' (${where}) has Version ${JSON.stringify(version)}; Kong 3.x refuses plugins whose version is not "x.y.z". Export Version = '1.0.0', for example.`,
+    );
+  }
+  if (typeof priority !== 'number' || !Number.isInteger(priority)) {
+    throw new PluginLoadError(
+      `plugin '${name}' (${where}) has Priority ${JSON.stringify(priority)}; Kong 3.x refuses plugins whose priority is not an integer. Export Priority = 1000, for example.`,
+    );
+  }
+  return { version, priority };
+}
+
+function fromKongPdkModule(mod: KongPdkModule, fallbackName: string, where: string, path: string | undefined, modTime: number): LoadedPlugin {
+  const name = (mod.Name ?? fallbackName).toLowerCase();
+  // kong-pdk defaults a missing Priority to 0; a missing Version is an error Kong 3.x would raise.
+  const { version, priority } = checkMetadata(where, name, mod.Version, mod.Priority ?? 0);
+  const Plugin = mod.Plugin;
+  const phases = PHASES.filter((phase) => typeof Plugin.prototype[phase] === 'function');
+  return {
+    name,
+    version,
+    priority,
+    phases,
+    schema: mod.Schema ?? [],
+    path,
+    loadTime: Date.now() / 1000,
+    modTime,
+    start(config) {
+      const instance = new Plugin(config);
+      return {
+        async run(phase, kong) {
+          await (instance[phase] as (kong: KongPdk) => unknown).call(instance, kong);
+        },
+      };
+    },
+  };
+}
+
+function fromDefinition(plugin: DefinedPlugin, where: string, path: string | undefined, modTime: number): LoadedPlugin {
+  const name = plugin.name.toLowerCase();
+  const { version, priority } = checkMetadata(where, name, plugin.version, plugin.priority);
+  const phases = PHASES.filter((phase) => typeof plugin.phases[phase] === 'function');
+  return {
+    name,
+    version,
+    priority,
+    phases,
+    schema: plugin.schema,
+    path,
+    loadTime: Date.now() / 1000,
+    modTime,
+    start() {
+      return {
+        async run(phase, kong, context) {
+          await plugin.phases[phase]!(kong, context as never);
+        },
+      };
+    },
+  };
+}

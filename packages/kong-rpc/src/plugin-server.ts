@@ -1,0 +1,251 @@
+import { createPdk } from './pdk.js';
+import type { EmittedRecord, Phase } from './plugin-definition.js';
+import { PluginEvent, type EventMessage } from './plugin-event.js';
+import { pluginInfo, type PluginInfo } from './plugin-info.js';
+import type { LoadedPlugin, PluginInstanceRuntime } from './plugin-loader.js';
+import { noPluginInstance, RpcError } from './rpc-error.js';
+import { silentLog, type ServerLog } from './server-log.js';
+
+/** Something that owns timers (the sidecar passes its engine's scheduler). */
+export interface TimerOwner {
+  every(ms: number, run: () => void): { cancel(): void };
+}
+
+const defaultTimers: TimerOwner = {
+  every(ms, run) {
+    const handle = setInterval(run, ms);
+    handle.unref();
+    return { cancel: () => clearInterval(handle) };
+  },
+};
+
+export interface PluginServerOptions {
+  log?: ServerLog;
+  /** Receives what plugins `emit`; absent, emitting does nothing. */
+  emit?: (tag: string, record: EmittedRecord) => void;
+  timers?: TimerOwner;
+  /** Instances with no event for this long are dropped (Kong restarts them on "No plugin instance"). Default 10 minutes. */
+  instanceIdleMs?: number;
+  /** Events Kong has not stepped for this long are abandoned (Kong's own read timeout is 60 s). Default 65 s. */
+  eventIdleMs?: number;
+}
+
+interface Instance {
+  readonly id: number;
+  readonly plugin: LoadedPlugin;
+  readonly config: Record<string, unknown>;
+  readonly runtime: PluginInstanceRuntime;
+  readonly startTime: number;
+  lastUsed: number;
+}
+
+interface InstanceStatus {
+  Name: string;
+  Id: number;
+  Config: Record<string, unknown>;
+  StartTime: number;
+}
+
+const STEP_METHODS = ['Step', 'StepCredential', 'StepConsumer', 'StepRoute', 'StepService', 'StepMemoryStats', 'StepMultiMap', 'StepPlugin'];
+
+/**
+ * The state and methods of a Kong plugin server (spec 2.1): plugins, instances and events,
+ * all global — steps of one event arrive on different connections. `handle` is the RPC entry
+ * point for every `plugin.<Method>`.
+ */
+export class PluginServer {
+  private readonly plugins = new Map<string, LoadedPlugin>();
+  private readonly instances = new Map<number, Instance>();
+  private readonly events = new Map<number, PluginEvent>();
+  private readonly lastStart = new Map<string, number>();
+  private readonly lastClose = new Map<string, number>();
+  private nextInstanceId = 0;
+  private nextEventId = 0;
+  private readonly log: ServerLog;
+  private readonly sweeper: { cancel(): void };
+  private readonly methods: Record<string, (param: unknown) => unknown>;
+
+  constructor(
+    plugins: readonly LoadedPlugin[],
+    private readonly options: PluginServerOptions = {},
+  ) {
+    for (const plugin of plugins) this.plugins.set(plugin.name, plugin);
+    this.log = options.log ?? silentLog;
+    const step = (param: unknown) => this.step(param, false);
+    this.methods = {
+      GetStatus: () => this.getStatus(),
+      GetPluginInfo: (name) => this.pluginInfo(String(name)),
+      StartInstance: (param) => this.startInstance(param),
+      InstanceStatus: (id) => this.status(this.instance(id)),
+      CloseInstance: (id) => this.closeInstance(id),
+      HandleEvent: (param) => this.handleEvent(param),
+      StepError: (param) => this.step(param, true),
+      SetPluginDir: () => {
+        throw new RpcError('SetPluginDir is not supported: start the server with --plugins-directory');
+      },
+      ...Object.fromEntries(STEP_METHODS.map((name) => [name, step])),
+    };
+    this.sweeper = (options.timers ?? defaultTimers).every(5000, () => this.sweep());
+  }
+
+  /** RPC entry point: `method` is e.g. `plugin.HandleEvent`, `params` Kong's one-element array. */
+  async handle(method: string, params: readonly unknown[]): Promise<unknown> {
+    const dot = method.indexOf('.');
+    const namespace = method.slice(0, dot);
+    if (namespace !== 'plugin') throw new RpcError(`RPC for ${namespace || method} is not supported`);
+    const implementation = this.methods[method.slice(dot + 1)];
+    if (!implementation) throw new RpcError(`method ${method.slice(dot + 1)} not implemented`);
+    return implementation(params[0]);
+  }
+
+  /** PluginInfo of every plugin, as `--dump-all-plugins` prints it. */
+  allPluginInfo(): PluginInfo[] {
+    return [...this.plugins.values()].map(pluginInfo);
+  }
+
+  pluginInfo(name: string): PluginInfo {
+    const plugin = this.plugins.get(name);
+    if (!plugin) throw new RpcError(`plugin '${name}' is not loaded; loaded plugins: ${[...this.plugins.keys()].join(', ') || '(none)'}`);
+    return pluginInfo(plugin);
+  }
+
+  /** Events waiting on Kong right now (for monitoring; a leak shows here). */
+  get runningEvents(): number {
+    return this.events.size;
+  }
+
+  /** Live instances. */
+  get runningInstances(): number {
+    return this.instances.size;
+  }
+
+  get pluginNames(): string[] {
+    return [...this.plugins.keys()];
+  }
+
+  /** Stops the sweeper; running handlers are abandoned. */
+  close(): void {
+    this.sweeper.cancel();
+    for (const event of this.events.values()) event.abandon('the plugin server is shutting down');
+    this.events.clear();
+  }
+
+  private getStatus() {
+    const plugins: Record<string, unknown> = {};
+    for (const plugin of this.plugins.values()) {
+      plugins[plugin.name] = {
+        Name: plugin.name,
+        Modtime: plugin.modTime,
+        LoadTime: plugin.loadTime,
+        Instances: [...this.instances.values()].filter((i) => i.plugin === plugin).map((i) => this.status(i)),
+        LastStartInstance: this.lastStart.get(plugin.name) ?? 0,
+        LastCloseInstance: this.lastClose.get(plugin.name) ?? 0,
+      };
+    }
+    return { Pid: process.pid, Plugins: plugins };
+  }
+
+  private startInstance(param: unknown): InstanceStatus {
+    const { Name: name, Config: configText } = (param ?? {}) as { Name?: unknown; Config?: unknown };
+    const plugin = this.plugins.get(String(name));
+    if (!plugin) throw new RpcError(`plugin '${String(name)}' is not loaded; loaded plugins: ${this.pluginNames.join(', ') || '(none)'}`);
+    let config: Record<string, unknown>;
+    try {
+      const text = Buffer.isBuffer(configText) ? configText.toString('utf8') : String(configText ?? '{}');
+      config = JSON.parse(text) as Record<string, unknown>;
+    } catch (error) {
+      throw new RpcError(`invalid Config for plugin '${plugin.name}': not JSON (${(error as Error).message})`);
+    }
+    let runtime: PluginInstanceRuntime;
+    try {
+      runtime = plugin.start(config);
+    } catch (error) {
+      throw new RpcError(`plugin '${plugin.name}' failed to start an instance: ${(error as Error).message}`);
+    }
+    const now = Date.now() / 1000;
+    const instance: Instance = { id: this.nextInstanceId++, plugin, config, runtime, startTime: now, lastUsed: Date.now() };
+    this.instances.set(instance.id, instance);
+    this.lastStart.set(plugin.name, now);
+    this.log.debug(`started instance ${instance.id} of ${plugin.name}`);
+    return this.status(instance);
+  }
+
+  private instance(id: unknown): Instance {
+    const instance = this.instances.get(Number(id));
+    if (!instance) throw noPluginInstance(id);
+    return instance;
+  }
+
+  private status(instance: Instance): InstanceStatus {
+    return { Name: instance.plugin.name, Id: instance.id, Config: instance.config, StartTime: instance.startTime };
+  }
+
+  private closeInstance(id: unknown): InstanceStatus {
+    const instance = this.instance(id);
+    this.instances.delete(instance.id);
+    this.lastClose.set(instance.plugin.name, Date.now() / 1000);
+    return this.status(instance);
+  }
+
+  private async handleEvent(param: unknown): Promise<{ EventId: number; Data: EventMessage }> {
+    const { InstanceId: instanceId, EventName: phase } = (param ?? {}) as { InstanceId?: unknown; EventName?: unknown };
+    const instance = this.instance(instanceId);
+    if (!instance.plugin.phases.includes(phase as Phase)) {
+      throw new RpcError(`undefined method ${String(phase)} on plugin ${instance.plugin.name}`);
+    }
+    instance.lastUsed = Date.now();
+    const event = new PluginEvent(this.nextEventId++, instance.id);
+    this.events.set(event.id, event);
+    const kong = createPdk((method, args) => event.call(method, args));
+    const emit = this.options.emit ?? (() => {});
+    const context = { config: instance.config, instanceId: instance.id, emit };
+    // The handler starts on its own turn and runs until its first PDK call or its end.
+    setImmediate(() => {
+      instance.runtime.run(phase as Phase, kong, context).then(
+        () => event.finish(),
+        (error: unknown) => {
+          this.log.error(`plugin ${instance.plugin.name} failed in ${String(phase)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+          event.finish();
+        },
+      );
+    });
+    return this.reply(event);
+  }
+
+  private async step(param: unknown, isError: boolean): Promise<{ EventId: number; Data: EventMessage }> {
+    const { EventId: eventId, Data: data } = (param ?? {}) as { EventId?: unknown; Data?: unknown };
+    const event = this.events.get(Number(eventId));
+    if (!event) throw new RpcError(`no running event ${String(eventId)}`);
+    if (isError) event.fail(Buffer.isBuffer(data) ? data.toString('utf8') : String(data ?? 'unknown error'));
+    else event.answer(data ?? null);
+    return this.reply(event);
+  }
+
+  private async reply(event: PluginEvent): Promise<{ EventId: number; Data: EventMessage }> {
+    const message = await event.next();
+    if (PluginEvent.isLast(message)) this.events.delete(event.id);
+    return { EventId: event.id, Data: message };
+  }
+
+  /** Drops idle instances and events Kong stopped stepping (it aborted, or its 60 s read timed out). */
+  private sweep(): void {
+    const now = Date.now();
+    const eventIdle = this.options.eventIdleMs ?? 65_000;
+    for (const event of this.events.values()) {
+      if (now - event.lastActive > eventIdle) {
+        this.events.delete(event.id);
+        event.abandon(`Kong did not step event ${event.id} for ${Math.round(eventIdle / 1000)} s`);
+        this.log.warn(`abandoned event ${event.id} of instance ${event.instanceId}: Kong stopped stepping it`);
+      }
+    }
+    const instanceIdle = this.options.instanceIdleMs ?? 600_000;
+    const busy = new Set([...this.events.values()].map((e) => e.instanceId));
+    for (const instance of this.instances.values()) {
+      if (!busy.has(instance.id) && now - instance.lastUsed > instanceIdle) {
+        this.instances.delete(instance.id);
+        this.lastClose.set(instance.plugin.name, now / 1000);
+        this.log.debug(`dropped idle instance ${instance.id} of ${instance.plugin.name}`);
+      }
+    }
+  }
+}

@@ -1,0 +1,33 @@
+import { PluginServer, type PluginServerOptions } from './plugin-server.js';
+import { loadPluginDirectory, type LoadedPlugin } from './plugin-loader.js';
+import { RpcConnectionServer } from './rpc-connection-server.js';
+import { silentLog } from './server-log.js';
+
+export interface StartOptions extends PluginServerOptions {
+  /** The Unix socket Kong connects to (`pluginserver_<name>_socket`). */
+  socketPath: string;
+  /** Plugins already loaded, or a directory to load them from. */
+  plugins: readonly LoadedPlugin[] | { directory: string };
+}
+
+/** A listening plugin server; `close()` (or `await using`) stops it. */
+export interface RunningPluginServer extends AsyncDisposable {
+  readonly server: PluginServer;
+  readonly socketPath: string;
+  close(): Promise<void>;
+}
+
+/** Loads plugins, then listens: the socket exists before this resolves. */
+export async function startPluginServer(options: StartOptions): Promise<RunningPluginServer> {
+  const log = options.log ?? silentLog;
+  const plugins = 'directory' in options.plugins ? await loadPluginDirectory(options.plugins.directory, log) : options.plugins;
+  const server = new PluginServer(plugins, options);
+  const rpc = new RpcConnectionServer((method, params) => server.handle(method, params), log);
+  await rpc.listen(options.socketPath);
+  log.info(`serving ${plugins.length} plugin(s) (${plugins.map((p) => p.name).join(', ')}) on ${options.socketPath}`);
+  const close = async () => {
+    server.close();
+    await rpc.close();
+  };
+  return { server, socketPath: options.socketPath, close, [Symbol.asyncDispose]: close };
+}
