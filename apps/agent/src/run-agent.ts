@@ -1,11 +1,9 @@
 import { appendFileSync } from 'node:fs';
-import { ConfigError, loadPipelineConfig, parseCommandLine, type PluginFile } from '@tributary/config';
-import { createLogger, Engine, engineOptionsFromPipeline, PluginRegistry, TributaryError, type LogSink } from '@tributary/core';
-import { builtinInputs } from '@tributary/inputs';
+import { ConfigError, loadPipelineConfig, parseCommandLine } from '@tributary/config';
+import { createLogger, TributaryError, type LogSink } from '@tributary/core';
 import { GoPluginHost } from '@tributary/output-abi';
-import { builtinOutputs } from '@tributary/outputs';
-import { basename } from 'node:path';
 import { generalHelp, pluginHelp } from './help.js';
+import { createPipeline, createRegistry, loadSharedPlugins } from './pipeline-runtime.js';
 
 export const VERSION = '0.1.0';
 
@@ -33,10 +31,10 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     }
     if (commandLine.workdir !== undefined) process.chdir(commandLine.workdir);
 
-    const registry = new PluginRegistry({ inputs: builtinInputs, outputs: builtinOutputs });
+    const registry = createRegistry();
     const goPlugins = new GoPluginHost();
     // -e libraries load during argument parsing in Fluent Bit, so `-h` lists them.
-    loadShared(commandLine.plugins, registry, goPlugins);
+    loadSharedPlugins(commandLine.plugins, registry, goPlugins);
     if (commandLine.help) {
       const help = commandLine.help;
       if (help.kind === 'general') io.stdout(generalHelp(registry));
@@ -51,29 +49,26 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
       return 0;
     }
 
-    const pipeline = loadPipelineConfig({ ...commandLine, plugins: [] }, { env: io.env });
-    const sink: LogSink = pipeline.service.logFile
-      ? { write: (line) => appendFileSync(pipeline.service.logFile!, line) }
+    const config = loadPipelineConfig({ ...commandLine, plugins: [] }, { env: io.env });
+    const sink: LogSink = config.service.logFile
+      ? { write: (line) => appendFileSync(config.service.logFile!, line) }
       : { write: io.stderr };
-    const logger = createLogger({ level: pipeline.service.logLevel, sink });
-    for (const warning of pipeline.warnings) logger.warn(warning);
-    loadShared(pipeline.plugins, registry, goPlugins);
-
-    if (pipeline.inputs.length === 0 && pipeline.outputs.length === 0) {
+    const logger = createLogger({ level: config.service.logLevel, sink });
+    for (const warning of config.warnings) logger.warn(warning);
+    if (config.inputs.length === 0 && config.outputs.length === 0) {
       errorLine(`no inputs and no outputs are configured. Give some with -i/-o (e.g. 'agent -i dummy -o stdout') or -c <file>.`);
       return 1;
     }
-    const engine = new Engine(engineOptionsFromPipeline(pipeline, registry, logger));
+    const pipeline = createPipeline(config, { registry, logger, goPlugins });
     if (commandLine.dryRun) {
       io.stderr('configuration test is successful\n');
       return 0;
     }
     logger.info(`[agent] Tributary v${VERSION}`);
-    await engine.start();
+    await pipeline.start();
     const signal = await io.shutdownSignal;
     logger.info(`[engine] caught signal (${signal})`);
-    await engine.stop();
-    await goPlugins.unregisterAll();
+    await pipeline.stop();
     return 0;
   } catch (error) {
     if (error instanceof ConfigError || error instanceof TributaryError) {
@@ -82,16 +77,4 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     }
     throw error;
   }
-}
-
-/** Loads `-e` / `Plugins_File` libraries: Go plugins; Fluent Bit's native `flb-*.so` are refused. */
-function loadShared(files: readonly PluginFile[], registry: PluginRegistry, host: GoPluginHost): void {
-  const native = files.find((file) => basename(file.path).startsWith('flb-'));
-  if (native) {
-    throw new TributaryError(
-      'NATIVE_PLUGIN_UNSUPPORTED',
-      `cannot load '${native.path}': files named flb-*.so are native Fluent Bit C plugins, which Tributary does not run. Only Go plugins (fluent-bit-go) are supported.`,
-    );
-  }
-  host.load(files, registry);
 }

@@ -2,6 +2,7 @@ import { exec } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { MsgpackStreamDecoder } from '../msgpack-stream-decoder.js';
 import type { PluginInfo } from '../plugin-info.js';
+import type { SchemaFields } from '../schema.js';
 import { encodeLikeKong, LuaMap, LuaString } from './lua-msgpack-encoder.js';
 
 /**
@@ -260,13 +261,16 @@ export class FakeKong implements AsyncDisposable {
   }
 
   /**
-   * A whole request through one plugin: start (or reuse) its instance for `config`, run its
+   * A whole request through one plugin: start (or reuse) its instance for `config` (with the
+ * schema's defaults filled in, as Kong does), run its
    * phases in Kong's order, skip the rest after a terminal call (but still log), restart the
    * instance when the server says "No plugin instance", and log-and-skip on other errors.
    */
   async runRequest(request: { plugin: string; config?: Record<string, unknown>; answers?: PdkAnswers; phases?: string[]; https?: boolean }): Promise<RequestRun> {
     const key = `${request.plugin}:${JSON.stringify(request.config ?? {})}`;
-    const phases = request.phases ?? (await this.pluginInfo(request.plugin)).Phases;
+    const info = request.phases ? undefined : await this.pluginInfo(request.plugin);
+    const phases = request.phases ?? info!.Phases;
+    const config = info ? withSchemaDefaults(info.Schema.fields[0].config.fields, request.config ?? {}) : (request.config ?? {});
     const order = HTTP_PHASES.filter((phase) => phases.includes(phase) && (phase !== 'certificate' || request.https));
     const run: RequestRun = { instanceId: -1, phases: [], errors: [], restarts: 0 };
     let exited = false;
@@ -275,7 +279,7 @@ export class FakeKong implements AsyncDisposable {
       for (let attempt = 0; ; attempt++) {
         let id = this.instances.get(key);
         if (id === undefined) {
-          id = await this.startInstance(request.plugin, request.config ?? {});
+          id = await this.startInstance(request.plugin, config);
           this.instances.set(key, id);
         }
         run.instanceId = id;
@@ -341,6 +345,23 @@ export class FakeKong implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
+}
+
+/**
+ * The config Kong sends after validating it against the plugin's schema: defaults filled in,
+ * unset optional fields as null (JSON `null` from `ngx.null`), records recursively.
+ */
+function withSchemaDefaults(fields: SchemaFields, config: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = { ...config };
+  for (const entry of fields) {
+    for (const [name, field] of Object.entries(entry)) {
+      if (out[name] === undefined) out[name] = field.default ?? null;
+      if (field.type === 'record' && field.fields && typeof out[name] === 'object' && out[name] !== null) {
+        out[name] = withSchemaDefaults(field.fields, out[name] as Record<string, unknown>);
+      }
+    }
+  }
+  return out;
 }
 
 /** Kong's `fix_mmap`: `true` → `[]`, a string → `[s]`, arrays unchanged; empty → an empty map. */

@@ -1,0 +1,58 @@
+import { basename } from 'node:path';
+import type { PipelineConfig, PluginFile } from '@tributary/config';
+import { Engine, engineOptionsFromPipeline, PluginRegistry, TributaryError, type InputPlugin, type Logger } from '@tributary/core';
+import { builtinInputs } from '@tributary/inputs';
+import { GoPluginHost } from '@tributary/output-abi';
+import { builtinOutputs } from '@tributary/outputs';
+
+/** A pipeline built from a config: its engine, and the Go plugins it loaded. */
+export interface PipelineRuntime {
+  readonly engine: Engine;
+  readonly registry: PluginRegistry;
+  start(): Promise<void>;
+  /** Drains within Grace, exits every instance, then unregisters Go plugins. */
+  stop(): Promise<void>;
+}
+
+/** The registry of built-in plugins (plus any the caller adds, e.g. kong-sidecar's `kong` input). */
+export function createRegistry(extraInputs: readonly InputPlugin[] = []): PluginRegistry {
+  return new PluginRegistry({ inputs: [...builtinInputs, ...extraInputs], outputs: builtinOutputs });
+}
+
+/**
+ * Loads `-e` / `Plugins_File` libraries: Go plugins. Fluent Bit's native `flb-*.so` plugins
+ * are refused with a clear error.
+ */
+export function loadSharedPlugins(files: readonly PluginFile[], registry: PluginRegistry, host: GoPluginHost): void {
+  const native = files.find((file) => basename(file.path).startsWith('flb-'));
+  if (native) {
+    throw new TributaryError(
+      'NATIVE_PLUGIN_UNSUPPORTED',
+      `cannot load '${native.path}': files named flb-*.so are native Fluent Bit C plugins, which Tributary does not run. Only Go plugins (fluent-bit-go) are supported.`,
+    );
+  }
+  host.load(files, registry);
+}
+
+/**
+ * Builds (and so validates) the engine of a parsed pipeline: Go plugins of `Plugins_File`
+ * are loaded into `registry`, every section's plugin and properties are checked. Nothing runs
+ * until `start`.
+ */
+export function createPipeline(
+  config: PipelineConfig,
+  options: { registry: PluginRegistry; logger: Logger; goPlugins?: GoPluginHost },
+): PipelineRuntime {
+  const goPlugins = options.goPlugins ?? new GoPluginHost(options.logger);
+  loadSharedPlugins(config.plugins, options.registry, goPlugins);
+  const engine = new Engine(engineOptionsFromPipeline(config, options.registry, options.logger));
+  return {
+    engine,
+    registry: options.registry,
+    start: () => engine.start(),
+    async stop() {
+      await engine.stop();
+      await goPlugins.unregisterAll();
+    },
+  };
+}
