@@ -90,6 +90,8 @@ export class MsgpackStreamDecoder {
   }
 
   private at = 0;
+  /** Kong repeats the same keys and method names in every message: decode each once. */
+  private readonly shortStrings = new ShortStringCache();
 
   private value(): unknown {
     const bytes = this.pending;
@@ -141,6 +143,10 @@ export class MsgpackStreamDecoder {
     const start = this.at;
     this.at += size;
     const bytes = this.pending;
+    if (size <= SHORT_STRING) {
+      const known = this.shortStrings.lookup(bytes, start, size);
+      if (known !== undefined) return known;
+    }
     let ascii = true;
     for (let i = start; i < start + size; i++) {
       if (bytes[i]! >= 0x80) {
@@ -148,7 +154,11 @@ export class MsgpackStreamDecoder {
         break;
       }
     }
-    if (ascii) return bytes.toString('latin1', start, start + size);
+    if (ascii) {
+      const text = bytes.toString('latin1', start, start + size);
+      if (size <= SHORT_STRING) this.shortStrings.remember(bytes, start, size, text);
+      return text;
+    }
     try {
       return utf8.decode(bytes.subarray(start, start + size));
     } catch {
@@ -191,4 +201,38 @@ const HEADER_SIZE: readonly number[] = [
 
 function safe(value: bigint): number | bigint {
   return value >= BigInt(Number.MIN_SAFE_INTEGER) && value <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(value) : value;
+}
+
+/** Strings up to this many bytes are looked up in the cache. */
+const SHORT_STRING = 24;
+const CACHE_SLOTS = 256;
+
+/**
+ * A small direct-mapped cache of short ASCII strings by their bytes: the keys (`EventId`,
+ * `Data`, `Method` ...) and method names of Kong's messages come back on every RPC, and
+ * returning the same string avoids decoding and allocating it again.
+ */
+class ShortStringCache {
+  private readonly keys: Array<Buffer | undefined> = new Array(CACHE_SLOTS);
+  private readonly values: Array<string | undefined> = new Array(CACHE_SLOTS);
+
+  private slot(bytes: Buffer, start: number, size: number): number {
+    let hash = size;
+    for (let i = start; i < start + size; i++) hash = (hash * 31 + bytes[i]!) | 0;
+    return hash & (CACHE_SLOTS - 1);
+  }
+
+  lookup(bytes: Buffer, start: number, size: number): string | undefined {
+    const slot = this.slot(bytes, start, size);
+    const key = this.keys[slot];
+    if (key === undefined || key.length !== size) return undefined;
+    for (let i = 0; i < size; i++) if (key[i] !== bytes[start + i]) return undefined;
+    return this.values[slot];
+  }
+
+  remember(bytes: Buffer, start: number, size: number, text: string): void {
+    const slot = this.slot(bytes, start, size);
+    this.keys[slot] = Buffer.from(bytes.subarray(start, start + size));
+    this.values[slot] = text;
+  }
 }

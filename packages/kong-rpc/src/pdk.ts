@@ -19,6 +19,17 @@ export function luaName(name: string): string {
   return name.replace(/[a-z][A-Z]/g, (pair) => `${pair[0]}_${pair[1]!.toLowerCase()}`);
 }
 
+/** Method paths by parent path and property, shared by every event: names are mapped once. */
+const paths = new Map<string, Map<string, string>>();
+
+function childPath(parent: string, property: string): string {
+  let children = paths.get(parent);
+  if (!children) paths.set(parent, (children = new Map()));
+  let path = children.get(property);
+  if (path === undefined) children.set(property, (path = `${parent}.${luaName(property)}`));
+  return path;
+}
+
 /**
  * The dynamic `kong` object: any property chain becomes a Kong method path, so every PDK
  * function Kong exposes is reachable, typed or not. `then` and symbols are undefined, so
@@ -33,7 +44,7 @@ export function createPdk(call: PdkCall): KongPdk {
     existing = new Proxy(target, {
       get(_target, property) {
         if (typeof property === 'symbol' || property === 'then') return undefined;
-        return node(`${path}.${luaName(property)}`);
+        return node(childPath(path, property));
       },
     });
     cache.set(path, existing);

@@ -69,12 +69,15 @@ export class PluginEvent {
     }
   }
 
-  /** RPC side: the next message for Kong, once the handler produces it. */
-  next(): Promise<EventMessage> {
+  /**
+   * RPC side: `deliver` gets the next message for Kong as soon as the handler produces it —
+   * at once when one is queued. A callback rather than a promise: this runs for every RPC.
+   */
+  next(deliver: (message: EventMessage) => void): void {
     this.lastActive = Date.now();
     const queued = this.outbox.shift();
-    if (queued !== undefined) return Promise.resolve(queued);
-    return new Promise((resolve) => (this.waiting = resolve));
+    if (queued !== undefined) deliver(queued);
+    else this.waiting = deliver;
   }
 
   /** RPC side: Kong's answer to the oldest pending call (`plugin.Step*`). */

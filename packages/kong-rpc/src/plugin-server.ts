@@ -46,6 +46,11 @@ interface InstanceStatus {
   StartTime: number;
 }
 
+/** A method whose answer is the event's next message, which may not exist yet. */
+class EventReply {
+  constructor(readonly event: PluginEvent) {}
+}
+
 const STEP_METHODS = ['Step', 'StepCredential', 'StepConsumer', 'StepRoute', 'StepService', 'StepMemoryStats', 'StepMultiMap', 'StepPlugin'];
 
 /**
@@ -88,14 +93,28 @@ export class PluginServer {
     this.sweeper = (options.timers ?? defaultTimers).every(5000, () => this.sweep());
   }
 
-  /** RPC entry point: `method` is e.g. `plugin.HandleEvent`, `params` Kong's one-element array. */
-  async handle(method: string, params: readonly unknown[]): Promise<unknown> {
+  /**
+   * RPC entry point: `method` is e.g. `plugin.HandleEvent`, `params` Kong's one-element array;
+   * `respond` is called once with the error text or the result.
+   */
+  dispatch(method: string, params: readonly unknown[], respond: (error: string | null, result?: unknown) => void): void {
     const dot = method.indexOf('.');
     const namespace = method.slice(0, dot);
-    if (namespace !== 'plugin') throw new RpcError(`RPC for ${namespace || method} is not supported`);
+    if (namespace !== 'plugin') return respond(`RPC for ${namespace || method} is not supported`);
     const implementation = this.methods[method.slice(dot + 1)];
-    if (!implementation) throw new RpcError(`method ${method.slice(dot + 1)} not implemented`);
-    return implementation(params[0]);
+    if (!implementation) return respond(`method ${method.slice(dot + 1)} not implemented`);
+    try {
+      const result = implementation(params[0]);
+      if (result instanceof EventReply) result.event.next((message) => respond(null, this.settle(result.event, message)));
+      else respond(null, result);
+    } catch (error) {
+      respond(error instanceof Error ? error.message : String(error));
+    }
+  }
+
+  /** The promise form of `dispatch`, for embedding and tests. */
+  handle(method: string, params: readonly unknown[]): Promise<unknown> {
+    return new Promise((resolve, reject) => this.dispatch(method, params, (error, result) => (error === null ? resolve(result) : reject(new RpcError(error)))));
   }
 
   /** PluginInfo of every plugin, as `--dump-all-plugins` prints it. */
@@ -187,7 +206,7 @@ export class PluginServer {
     return this.status(instance);
   }
 
-  private async handleEvent(param: unknown): Promise<{ EventId: number; Data: EventMessage }> {
+  private handleEvent(param: unknown): EventReply {
     const { InstanceId: instanceId, EventName: phase } = (param ?? {}) as { InstanceId?: unknown; EventName?: unknown };
     const instance = this.instance(instanceId);
     if (!instance.plugin.phases.includes(phase as Phase)) {
@@ -199,8 +218,8 @@ export class PluginServer {
     const kong = createPdk((method, args) => event.call(method, args));
     const emit = this.options.emit ?? (() => {});
     const context = { config: instance.config, instanceId: instance.id, emit };
-    // The handler starts on its own turn and runs until its first PDK call or its end.
-    setImmediate(() => {
+    // The handler starts after this call returns and runs until its first PDK call or its end.
+    queueMicrotask(() => {
       instance.runtime.run(phase as Phase, kong, context).then(
         () => event.finish(),
         (error: unknown) => {
@@ -209,20 +228,20 @@ export class PluginServer {
         },
       );
     });
-    return this.reply(event);
+    return new EventReply(event);
   }
 
-  private async step(param: unknown, isError: boolean): Promise<{ EventId: number; Data: EventMessage }> {
+  private step(param: unknown, isError: boolean): EventReply {
     const { EventId: eventId, Data: data } = (param ?? {}) as { EventId?: unknown; Data?: unknown };
     const event = this.events.get(Number(eventId));
     if (!event) throw new RpcError(`no running event ${String(eventId)}`);
     if (isError) event.fail(Buffer.isBuffer(data) ? data.toString('utf8') : String(data ?? 'unknown error'));
     else event.answer(data ?? null);
-    return this.reply(event);
+    return new EventReply(event);
   }
 
-  private async reply(event: PluginEvent): Promise<{ EventId: number; Data: EventMessage }> {
-    const message = await event.next();
+  /** The reply to HandleEvent/Step: the event's next message; the last one retires the event. */
+  private settle(event: PluginEvent, message: EventMessage): { EventId: number; Data: EventMessage } {
     if (PluginEvent.isLast(message)) this.events.delete(event.id);
     return { EventId: event.id, Data: message };
   }

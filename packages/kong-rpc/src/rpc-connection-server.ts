@@ -1,10 +1,13 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { Encoder } from '@msgpack/msgpack';
 import { MsgpackDecodeError, MsgpackStreamDecoder } from './msgpack-stream-decoder.js';
+import { RpcReplyEncoder } from './rpc-reply-encoder.js';
 
-/** Handles one RPC method call: resolves with the result or rejects with the error to send. */
-export type RpcHandler = (method: string, params: unknown[]) => Promise<unknown>;
+/** How a handler answers one call: an error message, or null and the result. */
+export type RpcRespond = (error: string | null, result?: unknown) => void;
+
+/** Handles one RPC method call and answers it exactly once through `respond`. */
+export type RpcHandler = (method: string, params: unknown[], respond: RpcRespond) => void;
 
 export interface RpcServerLog {
   debug(message: string): void;
@@ -24,7 +27,7 @@ const NOTIFICATION = 2;
 export class RpcConnectionServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
-  private readonly encoder = new Encoder({ ignoreUndefined: false });
+  private readonly encoder = new RpcReplyEncoder();
 
   constructor(
     private readonly handle: RpcHandler,
@@ -80,7 +83,7 @@ export class RpcConnectionServer {
     }
     const [, msgid, method, params] = message as [number, unknown, unknown, unknown];
     const args = Array.isArray(params) ? params : params === undefined || params === null ? [] : [params];
-    const reply = (error: string | null, result: unknown) => {
+    const reply: RpcRespond = (error, result) => {
       if (socket.destroyed) return;
       socket.write(this.encoder.encode([RESPONSE, msgid, error, error === null ? result ?? null : null]));
     };
@@ -88,10 +91,11 @@ export class RpcConnectionServer {
       reply('method name must be a string', null);
       return;
     }
-    this.handle(method, args).then(
-      (result) => reply(null, result),
-      (error: unknown) => reply(error instanceof Error ? error.message : String(error), null),
-    );
+    try {
+      this.handle(method, args, reply);
+    } catch (error) {
+      reply(error instanceof Error ? error.message : String(error), null);
+    }
   }
 }
 

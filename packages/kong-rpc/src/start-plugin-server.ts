@@ -22,7 +22,7 @@ export async function startPluginServer(options: StartOptions): Promise<RunningP
   const log = options.log ?? silentLog;
   const plugins = 'directory' in options.plugins ? await loadPluginDirectory(options.plugins.directory, log) : options.plugins;
   const server = new PluginServer(plugins, options);
-  const rpc = new RpcConnectionServer((method, params) => server.handle(method, params), log);
+  const rpc = new RpcConnectionServer((method, params, respond) => server.dispatch(method, params, respond), log);
   await rpc.listen(options.socketPath);
   log.info(`serving ${plugins.length} plugin(s) (${plugins.map((p) => p.name).join(', ')}) on ${options.socketPath}`);
   const close = async () => {

@@ -1,0 +1,102 @@
+// Benchmark: the same fake-Kong load (access events with 3 PDK calls each, N concurrent
+// connections) against Tributary's kong-sidecar and kong-pdk's kong-js-pluginserver, one
+// after the other in one run. Each server is its own process; the load comes from this one.
+//   pnpm turbo run build && node --conditions=@tributary/source --import tsx tools/bench/kong-load.ts [seconds] [concurrency]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { FakeKong } from '@tributary/kong-rpc/testing';
+import { KongLoadConnection } from './kong-load-client.js';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const seconds = Number(process.argv[2] ?? 10);
+const concurrency = Number(process.argv[3] ?? 16);
+const plugins = join(here, 'kong-plugins');
+const ANSWERS = { 'kong.request.get_header': 'example.org', 'kong.request.get_path': '/bench' };
+
+const servers = {
+  'tributary kong-sidecar': (prefix: string) => [process.execPath, [join(root, 'apps', 'kong-sidecar', 'dist', 'cli.js'), '-d', plugins, '-p', prefix]] as const,
+  'kong-js-pluginserver': (prefix: string) =>
+    [join(root, 'packages', 'kong-rpc', 'node_modules', '.bin', 'kong-js-pluginserver'), ['-d', plugins, '-p', prefix]] as const,
+};
+
+async function measure(name: keyof typeof servers) {
+  const prefix = mkdtempSync(join(tmpdir(), 'kong-bench-'));
+  const socketPath = join(prefix, 'js_pluginserver.sock');
+  const [command, args] = servers[name](prefix);
+  const child: ChildProcess = spawn(command, [...args], { stdio: 'ignore' });
+  while (!existsSync(socketPath)) await new Promise((resolve) => setTimeout(resolve, 20));
+  // The test kit checks the server once (instance start, one event, no protocol violations);
+  // the load itself comes from lean connections.
+  const kong = new FakeKong({ socketPath, mode: '3.x' });
+  const instance = await kong.startInstance('bench', {});
+  const check = await kong.runPhase(instance, 'access', ANSWERS);
+  if (check.calls.length !== 3 || kong.violations.length > 0) throw new Error(`${name} failed the check: ${JSON.stringify(check)} ${kong.violations}`);
+  await kong.close();
+  const connections = await Promise.all(Array.from({ length: concurrency }, () => KongLoadConnection.open(socketPath)));
+  const latencies: number[] = [];
+  const warmUntil = Date.now() + 1000;
+  const until = warmUntil + seconds * 1000;
+  let events = 0;
+  const worker = async (connection: KongLoadConnection) => {
+    while (Date.now() < until) {
+      const start = process.hrtime.bigint();
+      const calls = await connection.event(instance, ANSWERS);
+      if (calls !== 3) throw new Error(`${name}: expected 3 PDK calls, got ${calls}`);
+      if (Date.now() >= warmUntil) {
+        latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+        events++;
+      }
+    }
+  };
+  const before = cpuSplit(child.pid!);
+  await Promise.all(connections.map(worker));
+  const after = cpuSplit(child.pid!);
+  const serverCpu = after.user + after.system - before.user - before.system;
+  const kernelShare = (after.system - before.system) / serverCpu;
+  for (const connection of connections) connection.close();
+  child.kill('SIGKILL');
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(3));
+  const result = {
+    bench: 'kong-load',
+    server: name,
+    concurrency,
+    seconds,
+    events,
+    eventsPerSec: Math.round(events / seconds),
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    // Server CPU per event: what an event costs the server, whoever saturates first.
+    serverCpuUsPerEvent: Number(((serverCpu * 1e6) / events).toFixed(1)),
+    serverCpuUtilisation: Number((serverCpu / (seconds + 1)).toFixed(2)),
+    serverKernelShare: Number(kernelShare.toFixed(2)),
+  };
+  console.log(JSON.stringify(result));
+  return result;
+}
+
+/** utime + stime of a process, in seconds (USER_HZ = 100). */
+function cpuSeconds(pid: number): number {
+  const { user, system } = cpuSplit(pid);
+  return user + system;
+}
+
+function cpuSplit(pid: number): { user: number; system: number } {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
+  return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };
+}
+
+const ours = await measure('tributary kong-sidecar');
+const theirs = await measure('kong-js-pluginserver');
+console.log(
+  JSON.stringify({
+    bench: 'kong-load-summary',
+    throughputRatio: Number((ours.eventsPerSec / theirs.eventsPerSec).toFixed(2)),
+    p99Ratio: Number((ours.p99Ms / theirs.p99Ms).toFixed(2)),
+    serverCpuPerEventRatio: Number((theirs.serverCpuUsPerEvent / ours.serverCpuUsPerEvent).toFixed(2)),
+  }),
+);
