@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { buildExample } from '@tributary/output-abi/test-fixtures';
+import { buildExample } from '@tributary/native-fixtures';
 import { CHUNK_MAX_BYTES, EventTime, MsgpackWriter, packJson, writeEvent } from '@tributary/core';
 
 const here = dirname(fileURLToPath(import.meta.url));

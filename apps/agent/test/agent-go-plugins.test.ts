@@ -1,7 +1,7 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildExample, buildRecorder, hasGo } from '@tributary/output-abi/test-fixtures';
+import { buildExample, buildRecorder, hasGo } from '@tributary/native-fixtures';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runAgentToEnd, startAgent, type AgentProcess } from './agent-process.js';
 

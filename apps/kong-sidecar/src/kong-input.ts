@@ -1,4 +1,4 @@
-import { defineInput, type AppendOptions, type EncodedOrObject, type InputContext } from '@tributary/core';
+import { defineInput, type EncodedOrObject, type InputContext } from '@tributary/core';
 
 /**
  * The pipeline input that receives what Kong plugins emit. `[INPUT] Name kong` in the
@@ -6,7 +6,6 @@ import { defineInput, type AppendOptions, type EncodedOrObject, type InputContex
  */
 export function createKongInput() {
   let context: InputContext<unknown> | undefined;
-  let dropped = 0;
   const plugin = defineInput({
     name: 'kong',
     description: 'Records emitted by Kong plugins (kong-sidecar)',
@@ -16,13 +15,10 @@ export function createKongInput() {
       return {};
     },
   });
-  /** Appends one record; false while the pipeline refuses it (paused, or not started). */
-  const emit = (tag: string, record: EncodedOrObject, options: AppendOptions = {}): boolean => {
-    if (!context || !context.append(record, { ...options, tag })) {
-      dropped++;
-      return false;
-    }
-    return true;
-  };
-  return { plugin, emit, dropped: () => dropped };
+  /**
+   * Appends one record under `tag`. Returns false when the pipeline refuses it (paused by
+   * Mem_Buf_Limit or shutting down; the engine counts it as dropped).
+   */
+  const emit = (tag: string, record: EncodedOrObject): boolean => context?.append(record, { tag }) ?? false;
+  return { plugin, emit };
 }

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { encode } from '@msgpack/msgpack';
 import { createPipeline, createRegistry, type PipelineRuntime } from '@tributary/agent';
 import { ConfigError, loadPipelineConfig, parseCommandLine, type InputSection } from '@tributary/config';
-import { createLogger, TributaryError } from '@tributary/core';
+import { createLogger, TributaryError, type EncodedOrObject } from '@tributary/core';
 import {
   loadPluginDirectory,
   pluginFromModule,
@@ -66,7 +66,7 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
       socketPath,
       plugins,
       log,
-      emit: pipeline ? (tag: string, record: EmittedRecord) => void kongInput.emit(tag, record as never) : undefined,
+      emit: pipeline ? (tag: string, record: EmittedRecord) => void kongInput.emit(tag, record as EncodedOrObject) : undefined,
       timers: pipeline?.engine.scheduler,
     }).catch((error: NodeJS.ErrnoException) => {
       throw new TributaryError('LISTEN_FAILED', `cannot listen on ${socketPath}: ${error.message}. Check that the Kong prefix (-p) exists and is writable.`);

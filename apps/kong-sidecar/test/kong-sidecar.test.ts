@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from '@msgpack/msgpack';
 import { FakeKong } from '@tributary/kong-rpc/testing';
-import { buildExample, hasGo } from '@tributary/output-abi/test-fixtures';
+import { buildExample, hasGo } from '@tributary/native-fixtures';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, COMMAND, PLUGINS, startSidecar, type SidecarProcess } from './sidecar-process.js';
 

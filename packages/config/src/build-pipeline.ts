@@ -66,7 +66,7 @@ export function buildPipelineConfig(sections: readonly RawSection[], options: Bu
   for (const section of sections) {
     switch (section.type) {
       case 'service':
-        for (const entry of section.entries) applyService(config, expand(entry), options.baseDir, fsys);
+        for (const entry of section.entries) applyService(config, expand(entry), options.baseDir, fsys, env);
         break;
       case 'input':
         config.inputs.push(inputSection(section, expand));
@@ -120,7 +120,13 @@ function defaultService(): ServiceConfig {
   };
 }
 
-function applyService(config: PipelineConfig, setting: Setting, baseDir: string | undefined, fsys: ConfigFileSystem): void {
+function applyService(
+  config: PipelineConfig,
+  setting: Setting,
+  baseDir: string | undefined,
+  fsys: ConfigFileSystem,
+  env: Readonly<Record<string, string | undefined>>,
+): void {
   const service = config.service;
   switch (setting.key) {
     case 'flush': service.flush = positiveNumberSetting(setting, '1'); break;
@@ -134,7 +140,7 @@ function applyService(config: PipelineConfig, setting: Setting, baseDir: string 
     case 'scheduler.base': service.schedulerBase = integerSetting(setting, 1, '5'); break;
     case 'scheduler.cap': service.schedulerCap = integerSetting(setting, 1, '2000'); break;
     case 'parsers_file': service.parsersFiles.push(resolveAgainst(setting, baseDir, fsys)); break;
-    case 'plugins_file': config.plugins.push(...readPluginsFile(resolveAgainst(setting, baseDir, fsys), fsys)); break;
+    case 'plugins_file': config.plugins.push(...readPluginsFile(resolveAgainst(setting, baseDir, fsys), fsys, env)); break;
     default: service.other.push(setting);
   }
 }
@@ -156,7 +162,7 @@ function missing(setting: Setting, what: string): never {
 }
 
 /** A classic plugins file: every `Path` key of every `[PLUGINS]` section is one shared library. */
-function readPluginsFile(file: string, fsys: ConfigFileSystem): PluginFile[] {
+function readPluginsFile(file: string, fsys: ConfigFileSystem, env: Readonly<Record<string, string | undefined>>): PluginFile[] {
   const raw = readClassicConfig(file, fsys);
   const dir = path.dirname(file);
   const plugins: PluginFile[] = [];
@@ -164,7 +170,7 @@ function readPluginsFile(file: string, fsys: ConfigFileSystem): PluginFile[] {
     if (section.type !== 'plugins') continue;
     for (const entry of section.entries) {
       if (entry.key !== 'path') continue;
-      const value = expandVariables(entry.value, { variables: raw.variables, env: process.env });
+      const value = expandVariables(entry.value, { variables: raw.variables, env });
       const resolved = path.isAbsolute(value) || fsys.exists(value) ? value : path.join(dir, value);
       plugins.push({ path: resolved, source: entry.source });
     }

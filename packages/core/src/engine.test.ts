@@ -347,6 +347,21 @@ describe('Engine shutdown', () => {
   });
 });
 
+describe('Engine records', () => {
+  it('refuses a record it cannot encode without corrupting the chunk', async () => {
+    const input = manualInput();
+    const output = recordingOutput();
+    const e = engine({ inputs: [{ plugin: input.plugin }], outputs: [{ plugin: output.plugin }] });
+    await e.start();
+    input.append({ n: 1 });
+    expect(() => input.handle.ctx!.append({ bad: (() => 1) as never })).toThrow('manual.0: cannot encode the record: cannot encode a function as msgpack');
+    input.append({ n: 2 });
+    await vi.advanceTimersByTimeAsync(1000);
+    expect([...decodeEvents(output.flushes[0]!.data)].map((event) => event.body)).toEqual([{ n: 1 }, { n: 2 }]);
+    await e.stop();
+  });
+});
+
 describe('Engine validation', () => {
   it('rejects an unknown property and lists the allowed ones', () => {
     const plugin = defineInput({

@@ -252,7 +252,13 @@ export class Engine {
       this.openChunks++;
     }
     const before = chunk.size;
-    writeEvent(chunk.writer, 'v2', options.time ?? EventTime.now(), body, options.metadata);
+    try {
+      writeEvent(chunk.writer, 'v2', options.time ?? EventTime.now(), body, options.metadata);
+    } catch (error) {
+      // Roll back the partial record: a chunk must only ever hold whole records.
+      chunk.writer.length = before;
+      throw new TributaryError('INVALID_RECORD', `${input.name}: cannot encode the record: ${messageOf(error)}`, { cause: error });
+    }
     const added = chunk.size - before;
     chunk.records++;
     input.buffered += added;
@@ -291,6 +297,8 @@ export class Engine {
   }
 
   private dispatch(chunk: Chunk): void {
+    // A chunk whose only record failed to encode is empty; Fluent Bit never flushes empty chunks.
+    if (chunk.records === 0) return this.release(chunk);
     const targets = this.outputs.filter((output) => output.matches(chunk.tag));
     if (targets.length === 0) {
       this.log.debug(`[router] no output matches tag '${chunk.tag}': ${chunk.records} records discarded`);

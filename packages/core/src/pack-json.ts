@@ -85,58 +85,51 @@ class JsonPacker {
   }
 
   private object(): void {
-    this.at++;
-    // A msgpack map header comes before its items, so items go to a scratch writer until
-    // they are counted (config JSON is small; this runs once per property, not per record).
-    const scratch = new MsgpackWriter(256);
-    const outer = this.out;
-    this.out = scratch;
-    let count = 0;
-    this.whitespace();
-    if (this.text[this.at] === '}') {
+    this.container('}', 'map', () => {
+      this.whitespace();
+      if (this.text[this.at] !== '"') this.fail('expected a string key');
+      this.out.writeString(this.string());
+      this.whitespace();
+      if (this.text[this.at] !== ':') this.fail("expected ':'");
       this.at++;
-    } else {
-      for (;;) {
-        this.whitespace();
-        if (this.text[this.at] !== '"') this.fail('expected a string key');
-        scratch.writeString(this.string());
-        this.whitespace();
-        if (this.text[this.at] !== ':') this.fail("expected ':'");
-        this.at++;
-        this.value();
-        count++;
-        this.whitespace();
-        const c = this.text[this.at++];
-        if (c === '}') break;
-        if (c !== ',') { this.at--; this.fail("expected ',' or '}'"); }
-      }
-    }
-    this.out = outer;
-    outer.writeMapHeader(count);
-    outer.writeRaw(scratch.bytes());
+      this.value();
+    });
   }
 
   private array(): void {
+    this.container(']', 'array', () => this.value());
+  }
+
+  /**
+   * An object or array: a msgpack header comes before its items, so the items go to a scratch
+   * writer until they are counted (config JSON is small; this runs once per property, not per
+   * record).
+   */
+  private container(close: '}' | ']', kind: 'map' | 'array', item: () => void): void {
     this.at++;
-    const scratch = new MsgpackWriter(256);
     const outer = this.out;
+    const scratch = new MsgpackWriter(256);
     this.out = scratch;
     let count = 0;
     this.whitespace();
-    if (this.text[this.at] === ']') {
+    if (this.text[this.at] === close) {
       this.at++;
     } else {
       for (;;) {
-        this.value();
+        item();
         count++;
         this.whitespace();
         const c = this.text[this.at++];
-        if (c === ']') break;
-        if (c !== ',') { this.at--; this.fail("expected ',' or ']'"); }
+        if (c === close) break;
+        if (c !== ',') {
+          this.at--;
+          this.fail(`expected ',' or '${close}'`);
+        }
       }
     }
     this.out = outer;
-    outer.writeArrayHeader(count);
+    if (kind === 'map') outer.writeMapHeader(count);
+    else outer.writeArrayHeader(count);
     outer.writeRaw(scratch.bytes());
   }
 }

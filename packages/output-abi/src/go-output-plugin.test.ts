@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { createLogger, defineInput, Engine, EventTime, Float64, type EngineOutputSpec, type InputContext } from '@tributary/core';
 import koffi from 'koffi';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCFixture, buildRecorder, FLUENT_BIT_GO_VERSIONS, hasGo } from '../test/native-fixtures.js';
+import { buildCFixture, buildRecorder, FLUENT_BIT_GO_VERSIONS, hasGo } from '@tributary/native-fixtures';
 import { GoPluginLibrary } from './go-plugin-library.js';
 import { goOutputPlugin } from './go-output-plugin.js';
 

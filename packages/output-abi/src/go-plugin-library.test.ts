@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { buildCFixture, buildExample, buildRecorder, FLUENT_BIT_GO_VERSIONS, hasGo } from '../test/native-fixtures.js';
+import { buildCFixture, buildExample, buildRecorder, FLUENT_BIT_GO_VERSIONS, hasGo } from '@tributary/native-fixtures';
 import { eventFormatFor, fluentBitGoVersion } from './fluent-bit-go-version.js';
 import { GoPluginLibrary } from './go-plugin-library.js';
 

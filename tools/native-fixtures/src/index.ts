@@ -7,7 +7,8 @@ import { fileURLToPath } from 'node:url';
 const here = dirname(fileURLToPath(import.meta.url));
 export const repoRoot = join(here, '..', '..', '..');
 const cacheDir = join(repoRoot, '.build-cache', 'native');
-const fixtures = join(here, '..', 'fixtures');
+/** The Go and C fixture sources live with the package they test. */
+const fixtures = join(repoRoot, 'packages', 'output-abi', 'fixtures');
 
 /**
  * Whether Go is here. In CI (CI=true) a missing Go is a failure, never a reason to skip: the
