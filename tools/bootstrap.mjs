@@ -6,7 +6,7 @@
 //   node tools/bootstrap.mjs test
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { delimiter, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
@@ -16,14 +16,20 @@ function log(message) {
   process.stderr.write(`[bootstrap] ${message}\n`);
 }
 
+function isPnpm10(command) {
+  const probe = spawnSync(command, ['--version'], { encoding: 'utf8' });
+  return probe.status === 0 && probe.stdout.trim().startsWith('10.');
+}
+
+/** pnpm 10 from PATH, else from npm's global prefix, else installed there with npm. */
 function findPnpm() {
-  const probe = spawnSync('pnpm', ['--version'], { encoding: 'utf8' });
-  if (probe.status === 0 && probe.stdout.trim().startsWith('10.')) return 'pnpm';
+  if (isPnpm10('pnpm')) return 'pnpm';
+  const prefix = execFileSync('npm', ['prefix', '--global'], { encoding: 'utf8' }).trim();
+  const global = join(prefix, 'bin', 'pnpm');
+  if (existsSync(global) && isPnpm10(global)) return global;
   log(`installing pnpm@${pnpmVersion} with npm`);
   execFileSync('npm', ['install', '--global', `pnpm@${pnpmVersion}`], { stdio: ['ignore', 'inherit', 'inherit'] });
-  const prefix = execFileSync('npm', ['prefix', '--global'], { encoding: 'utf8' }).trim();
-  const installed = join(prefix, 'bin', 'pnpm');
-  return existsSync(installed) ? installed : 'pnpm';
+  return global;
 }
 
 function ensureInstalled(pnpm) {
@@ -43,6 +49,8 @@ function run(command, args, env = process.env) {
 
 const [task = 'test', ...rest] = process.argv.slice(2);
 const pnpm = findPnpm();
+// turbo runs package scripts with `pnpm` by name: make sure the one found is on PATH.
+if (pnpm !== 'pnpm') process.env.PATH = `${dirname(pnpm)}${delimiter}${process.env.PATH}`;
 ensureInstalled(pnpm);
 
 if (task === 'agent') {
