@@ -14,9 +14,13 @@ export class PdkError extends Error {
 /** Sends one PDK call to Kong and resolves with its answer. */
 export type PdkCall = (method: string, args: unknown[]) => Promise<unknown>;
 
-/** `getHeader` → `get_header`, as kong-pdk maps names: only a lower-case letter followed by a capital splits. */
+/**
+ * `getHeader` → `get_header`, as kong-pdk maps names, and a digit before a capital splits too
+ * (`getTls1VersionStr` → `get_tls1_version_str`; kong-pdk needs `getTls1_versionStr`, which
+ * maps the same). snake_case names pass through.
+ */
 export function luaName(name: string): string {
-  return name.replace(/[a-z][A-Z]/g, (pair) => `${pair[0]}_${pair[1]!.toLowerCase()}`);
+  return name.replace(/[a-z0-9][A-Z]/g, (pair) => `${pair[0]}_${pair[1]!.toLowerCase()}`);
 }
 
 /** Method paths by parent path and property, shared by every event: names are mapped once. */
