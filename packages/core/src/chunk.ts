@@ -8,11 +8,18 @@ import { MsgpackWriter } from './msgpack-writer.js';
 export const CHUNK_MAX_BYTES = 2_048_000;
 
 /**
+ * A chunk's buffer is allocated at its full size at once: memory that large is mapped lazily,
+ * so a chunk that stays small costs only the pages it writes, and a full one is never copied
+ * while it grows.
+ */
+const CHUNK_CAPACITY = CHUNK_MAX_BYTES + 64 * 1024;
+
+/**
  * Buffers of released chunks, reused by new ones: at high rates this keeps the heap from
  * churning through megabytes of short-lived buffers per second.
  */
 const pool: MsgpackWriter[] = [];
-const POOL_SIZE = 4;
+const POOL_SIZE = 2;
 
 /** Records of one input instance and one tag, encoded back to back. */
 export class Chunk {
@@ -24,7 +31,7 @@ export class Chunk {
     /** Index of the input instance that wrote it. */
     readonly input: number,
   ) {
-    this.writer = pool.pop() ?? new MsgpackWriter();
+    this.writer = pool.pop() ?? new MsgpackWriter(CHUNK_CAPACITY);
   }
 
   /** Gives the buffer back for reuse; only once no output can still read the bytes. */
