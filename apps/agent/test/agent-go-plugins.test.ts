@@ -97,6 +97,26 @@ describe.runIf(goAvailable)('agent with unmodified Go output plugins (subprocess
     expect(log.at(-1).event).toBe('unregister');
   });
 
+  it('drains a Go flush in flight at SIGTERM, then calls pre-exit, exit and unregister in order', async () => {
+    const out = join(dir, 'slow.jsonl');
+    const agent = start(['-e', recorder, '-f', '0.2', '-i', 'dummy', '-o', 'recorder', '-p', `out_file=${out}`, '-p', 'flush_delay_ms=1500']);
+    await waitFor(() => {
+      try {
+        return readFileSync(out, 'utf8').includes('"flush-start"');
+      } catch {
+        return false;
+      }
+    });
+    const signalledAt = Date.now();
+    expect(await agent.stop('SIGTERM')).toBe(0);
+    expect(Date.now() - signalledAt).toBeGreaterThan(500);
+    const events = readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line).event as string);
+    const first = events.indexOf('flush-start');
+    expect(events.slice(first, first + 2)).toEqual(['flush-start', 'flush']);
+    expect(events.slice(-3)).toEqual(['preexit', 'exit', 'unregister']);
+    expect(events.filter((e) => e === 'unregister')).toHaveLength(1);
+  });
+
   it('refuses tls on a Go output, as Fluent Bit does', async () => {
     const file = join(dir, 'tls.conf');
     writeFileSync(file, `[INPUT]\n    Name dummy\n[OUTPUT]\n    Name gstdout\n    tls  on\n`);
