@@ -174,6 +174,27 @@ for (const start of [startTributary, startKongJsPluginServer]) {
       expect(fake.serverPids).toEqual(ours() ? [process.pid] : []);
     });
 
+    it('survives connections Kong drops in the middle of a call', async () => {
+      const { connect } = await import('node:net');
+      const { encodeLikeKong } = await import('../src/testing/index.js');
+      const setup = kong();
+      const id = await setup.startInstance('conformance', { scenario: 'calls' });
+      for (let i = 0; i < 20; i++) {
+        await new Promise<void>((resolve) => {
+          const socket = connect(server.socketPath, () => {
+            // Kong's worker went away (timeout, reload): the reply will hit a closed socket.
+            socket.write(encodeLikeKong([0, 1, 'plugin.HandleEvent', [{ InstanceId: id, EventName: 'access' }]]), () => {
+              socket.destroy();
+              resolve();
+            });
+          });
+        });
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+      const run = await kong().runRequest({ plugin: 'conformance', config: { scenario: 'calls' }, answers: REQUEST_ANSWERS });
+      expect(run.errors).toEqual([]);
+    });
+
     it('keeps event state global: steps of one event on different connections', async () => {
       const a = kong();
       const b = kong();
