@@ -3,7 +3,7 @@
 // package.json's packageManager) when missing, installs the workspace when node_modules is
 // missing or older than the lockfile, then runs the requested task:
 //   node tools/bootstrap.mjs agent [agent flags...]   (no flags: -i dummy -o stdout)
-//   node tools/bootstrap.mjs test
+//   node tools/bootstrap.mjs test     (type-check, lint, then every test)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
@@ -58,7 +58,7 @@ if (task === 'agent') {
   const cli = join(root, 'apps', 'agent', 'src', 'cli.ts');
   process.exitCode = await run(process.execPath, ['--conditions=@tributary/source', '--import', 'tsx', cli, ...args]);
 } else if (task === 'test') {
-  let code = await run(pnpm, ['turbo', 'run', 'typecheck', '--output-logs=errors-only']);
+  let code = await run(pnpm, ['turbo', 'run', 'typecheck', 'lint', '--output-logs=errors-only']);
   if (code === 0) code = await run(pnpm, ['vitest', 'run']);
   process.exitCode = code;
 } else {

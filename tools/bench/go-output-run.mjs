@@ -14,7 +14,7 @@ import koffi from 'koffi';
 
 // CPU time of the calling (main) thread: what a flush really costs the event loop, apart from
 // time the OS gave the core to Go's threads (2 cores here, shared by Go's flush and GC).
-const Timespec = koffi.struct('timespec', { sec: 'int64_t', nsec: 'int64_t' });
+koffi.struct('timespec', { sec: 'int64_t', nsec: 'int64_t' });
 const clockGettime = koffi.load('libc.so.6').func('int clock_gettime(int clock, _Out_ timespec *ts)');
 const CLOCK_THREAD_CPUTIME_ID = 3;
 function threadCpuNs() {

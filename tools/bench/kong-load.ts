@@ -79,12 +79,7 @@ async function measure(name: keyof typeof servers) {
   return result;
 }
 
-/** utime + stime of a process, in seconds (USER_HZ = 100). */
-function cpuSeconds(pid: number): number {
-  const { user, system } = cpuSplit(pid);
-  return user + system;
-}
-
+/** User and system CPU seconds of a process (USER_HZ = 100). */
 function cpuSplit(pid: number): { user: number; system: number } {
   const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
   return { user: Number(fields[11]) / 100, system: Number(fields[12]) / 100 };

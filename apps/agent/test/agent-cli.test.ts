@@ -90,8 +90,8 @@ describe('agent (subprocess)', () => {
   it('lists plugins with -h and shows one plugin\'s properties with -i dummy -h', async () => {
     const general = await runAgentToEnd(['-h']);
     expect(general.code).toBe(0);
-    expect(general.stdout).toMatch(/Inputs\n  cpu\s+CPU Usage\n  dummy\s+Generate dummy data/);
-    expect(general.stdout).toMatch(/Outputs\n  stdout\s+Prints events to STDOUT\n  null\s+Throws away events/);
+    expect(general.stdout).toMatch(/Inputs\n {2}cpu\s+CPU Usage\n {2}dummy\s+Generate dummy data/);
+    expect(general.stdout).toMatch(/Outputs\n {2}stdout\s+Prints events to STDOUT\n {2}null\s+Throws away events/);
     const dummy = await runAgentToEnd(['-i', 'dummy', '-h']);
     expect(dummy.stdout).toContain('dummy input plugin');
     expect(dummy.stdout).toMatch(/rate\s+Ticks per second\n\s+> type: int, default: 1/);

@@ -127,7 +127,7 @@ describe.runIf(goAvailable)('agent with unmodified Go output plugins (subprocess
 
   it('lists loaded Go plugins in -h', async () => {
     const result = await runAgentToEnd(['-e', gstdout, '-h']);
-    expect(result.stdout).toMatch(/Outputs\n(.*\n)*  gstdout\s+Stdout GO!/);
+    expect(result.stdout).toMatch(/Outputs\n(.*\n)* {2}gstdout\s+Stdout GO!/);
   });
 });
 

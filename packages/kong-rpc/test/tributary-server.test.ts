@@ -4,7 +4,7 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { definePlugin, loadPluginDirectory, PluginServer, pluginFromModule, startPluginServer, type ConfigFromSchema, type EmittedRecord, type ServerLog } from '../src/index.js';
+import { definePlugin, loadPluginDirectory, PluginServer, pluginFromModule, startPluginServer, type EmittedRecord, type ServerLog } from '../src/index.js';
 import { FakeKong } from '../src/testing/index.js';
 import { TYPED_PLUGINS } from './plugin-servers.js';
 
@@ -62,18 +62,27 @@ describe('plugin loading', () => {
   });
 
   it('types a definePlugin config from its schema', () => {
-    const schema = [
-      { greeting: { type: 'string', required: true } },
-      { times: { type: 'integer', default: 1 } },
-      { mode: { type: 'string', one_of: ['a', 'b'] } },
-      { tags: { type: 'array', elements: { type: 'string' } } },
-    ] as const;
-    expectTypeOf<ConfigFromSchema<typeof schema>>().toEqualTypeOf<{
-      readonly greeting: string;
-      readonly times: number;
-      readonly mode?: 'a' | 'b' | null;
-      readonly tags?: string[] | null;
-    }>();
+    definePlugin({
+      name: 'typed',
+      version: '1.0.0',
+      priority: 1,
+      schema: [
+        { greeting: { type: 'string', required: true } },
+        { times: { type: 'integer', default: 1 } },
+        { mode: { type: 'string', one_of: ['a', 'b'] } },
+        { tags: { type: 'array', elements: { type: 'string' } } },
+      ],
+      phases: {
+        access(_kong, { config }) {
+          expectTypeOf(config).toEqualTypeOf<{
+            readonly greeting: string;
+            readonly times: number;
+            readonly mode?: 'a' | 'b' | null;
+            readonly tags?: string[] | null;
+          }>();
+        },
+      },
+    });
   });
 });
 

@@ -14,7 +14,15 @@ const quiet = createLogger({ level: 'off' });
 /** An input the test appends to directly. */
 function manualInput() {
   const state: { ctx?: InputContext<unknown> } = {};
-  const plugin = defineInput({ name: 'manual', description: '', configMap: {}, init: (ctx) => ((state.ctx = ctx), {}) });
+  const plugin = defineInput({
+    name: 'manual',
+    description: '',
+    configMap: {},
+    init(ctx) {
+      state.ctx = ctx;
+      return {};
+    },
+  });
   return { plugin, append: (...args: Parameters<InputContext<unknown>['append']>) => state.ctx!.append(...args) };
 }
 
@@ -22,8 +30,17 @@ function props(record: Record<string, string>) {
   return Object.entries(record).map(([key, value]) => ({ key, value }));
 }
 
-function events(file: string): Array<Record<string, any>> {
-  return readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line));
+/** One line the recorder fixture wrote. */
+interface RecorderEvent {
+  event: string;
+  id?: string;
+  tag?: string;
+  properties?: Record<string, string>;
+  records: Array<{ ts_type: string; sec?: number; nsec?: number; record: Record<string, unknown>; types: Record<string, string> }>;
+}
+
+function events(file: string): RecorderEvent[] {
+  return readFileSync(file, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as RecorderEvent);
 }
 
 const BODY = { message: 'hello', count: 42, large: 300, negative: -7, ratio: new Float64(0.5), ok: true, nested: { deep: 'x' }, list: [1, 'two'] };
@@ -61,7 +78,7 @@ describe.runIf(goAvailable)('Go output plugins through the real fluent-bit-go de
       const flush = events(file).find((e) => e.event === 'flush')!;
       expect(flush.tag).toBe('app.log');
       expect(flush.records).toHaveLength(2);
-      const [first, second] = flush.records;
+      const [first, second] = flush.records as [RecorderEvent['records'][number], RecorderEvent['records'][number]];
       expect(first).toMatchObject({ ts_type: 'output.FLBTime', sec: 1700000000, nsec: 123456789 });
       expect(second).toMatchObject({ ts_type: 'output.FLBTime', sec: 1700000001, nsec: 0 });
       expect(first.record).toEqual({ message: 'hello', count: 42, large: 300, negative: -7, ratio: 0.5, ok: true, nested: { deep: 'x' }, list: [1, 'two'] });
@@ -86,7 +103,7 @@ describe.runIf(goAvailable)('Go output plugins through the real fluent-bit-go de
     await engine.stop();
     const flush = events(file).find((e) => e.event === 'flush')!;
     // A plugin doing ts.(output.FLBTime) panics here and takes the host down (fluent-bit-go#64).
-    expect(flush.records[0].ts_type).toBe('[]interface {}');
+    expect(flush.records[0]!.ts_type).toBe('[]interface {}');
   });
 
   it('runs several instances with their own contexts, then pre-exit, exit and one unregister', async () => {
