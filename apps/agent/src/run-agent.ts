@@ -55,6 +55,9 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
       : { write: io.stderr };
     const logger = createLogger({ level: config.service.logLevel, sink });
     for (const warning of config.warnings) logger.warn(warning);
+    if (config.service.httpServer) logger.warn('[agent] HTTP_Server is not supported yet: no monitoring endpoint is started.');
+    if (config.service.daemon) logger.warn('[agent] Daemon is not supported: the agent stays in the foreground; run it under a service manager.');
+    if (config.service.parsersFiles.length > 0) logger.warn('[agent] Parsers_File is read for its path only: Tributary has no parsers yet.');
     if (config.inputs.length === 0 && config.outputs.length === 0) {
       errorLine(`no inputs and no outputs are configured. Give some with -i/-o (e.g. 'agent -i dummy -o stdout') or -c <file>.`);
       return 1;

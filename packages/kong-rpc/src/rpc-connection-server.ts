@@ -32,6 +32,8 @@ export class RpcConnectionServer {
   constructor(
     private readonly handle: RpcHandler,
     private readonly log: RpcServerLog,
+    /** A connection whose unfinished message grows past this is closed (default 256 MiB). */
+    private readonly maxMessageBytes = 256 * 1024 * 1024,
   ) {
     this.server = createServer((socket) => this.accept(socket));
   }
@@ -73,6 +75,10 @@ export class RpcConnectionServer {
         return;
       }
       for (const message of messages) this.dispatch(socket, message);
+      if (decoder.buffered > this.maxMessageBytes) {
+        this.log.warn(`closing a connection whose message exceeds ${this.maxMessageBytes} bytes`);
+        socket.destroy();
+      }
     });
   }
 
