@@ -19,6 +19,9 @@ export const DEF = {
   eventType: 32,
 } as const;
 
+/** `def->event_type` for log outputs; 0 (never written by older fluent-bit-go) means logs too. */
+export const FLB_OUTPUT_LOGS = 1;
+
 export const PROXY_INPUT_PLUGIN = 1;
 export const PROXY_OUTPUT_PLUGIN = 2;
 export const PROXY_CUSTOM_PLUGIN = 3;

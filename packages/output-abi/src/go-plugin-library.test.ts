@@ -74,6 +74,7 @@ describe('GoPluginLibrary refuses what Fluent Bit cannot run, with a clear error
     ['REFUSE', 'FLBPluginRegister returned -1: the plugin refused to register.'],
     ['INPUT', 'it registers a Go input plugin; Tributary runs Go output plugins.'],
     ['BAD_PROXY', 'FLBPluginRegister set proxy=7; a Go plugin sets 11.'],
+    ['METRICS', 'it registers for event type 2 (metrics 2, traces 4 ...); Tributary delivers log records only.'],
   ])('refuses the %s fixture', (variant, message) => {
     const path = buildCFixture(variant);
     expect(() => GoPluginLibrary.load(path)).toThrow(`cannot load Go plugin '${path}': ${message}`);

@@ -3,6 +3,7 @@ import { TributaryError, type EventFormat } from '@tributary/core';
 import koffi, { type LibraryHandle } from 'koffi';
 import {
   DEF,
+  FLB_OUTPUT_LOGS,
   OUTPUT_PLUGIN,
   PROXY_CUSTOM_PLUGIN,
   PROXY_GOLANG,
@@ -127,6 +128,10 @@ export class GoPluginLibrary {
     this.name = name;
     this.description = readCString(this.def, DEF.description) ?? '';
     this.eventType = readInt(this.def, DEF.eventType);
+    // 0 (unset, as fluent-bit-go before 2025-10 leaves it) and FLB_OUTPUT_LOGS mean logs.
+    if (this.eventType !== 0 && this.eventType !== FLB_OUTPUT_LOGS) {
+      throw fail(`it registers for event type ${this.eventType} (metrics 2, traces 4 ...); Tributary delivers log records only.`);
+    }
     this.fluentBitGoVersion = fluentBitGoVersion(path);
     this.eventFormat = eventFormatFor(this.fluentBitGoVersion);
     this.pluginStruct = allocZeroed(OUTPUT_PLUGIN.size);
