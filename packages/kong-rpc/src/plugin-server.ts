@@ -2,7 +2,7 @@ import { createPdk } from './pdk.js';
 import type { EmittedRecord, Phase } from './plugin-definition.js';
 import { PluginEvent, type EventMessage } from './plugin-event.js';
 import { pluginInfo, type PluginInfo } from './plugin-info.js';
-import type { LoadedPlugin, PluginInstanceRuntime } from './plugin-loader.js';
+import { loadPluginDirectory, type LoadedPlugin, type PluginInstanceRuntime } from './plugin-loader.js';
 import { noPluginInstance, RpcError } from './rpc-error.js';
 import { silentLog, type ServerLog } from './server-log.js';
 
@@ -85,9 +85,7 @@ export class PluginServer {
       CloseInstance: (id) => this.closeInstance(id),
       HandleEvent: (param) => this.handleEvent(param),
       StepError: (param) => this.step(param, true),
-      SetPluginDir: () => {
-        throw new RpcError('SetPluginDir is not supported: start the server with --plugins-directory');
-      },
+      SetPluginDir: (dir) => this.setPluginDir(dir),
       ...Object.fromEntries(STEP_METHODS.map((name) => [name, step])),
     };
     this.sweeper = (options.timers ?? defaultTimers).every(5000, () => this.sweep());
@@ -106,9 +104,10 @@ export class PluginServer {
     try {
       const result = implementation(params[0]);
       if (result instanceof EventReply) result.event.next((message) => respond(null, this.settle(result.event, message)));
+      else if (result instanceof Promise) result.then((value) => respond(null, value), (error: unknown) => respond(errorText(error)));
       else respond(null, result);
     } catch (error) {
-      respond(error instanceof Error ? error.message : String(error));
+      respond(errorText(error));
     }
   }
 
@@ -147,6 +146,20 @@ export class PluginServer {
     this.sweeper.cancel();
     for (const event of this.events.values()) event.abandon('the plugin server is shutting down');
     this.events.clear();
+  }
+
+  /**
+   * `plugin.SetPluginDir`: loads the plugins of `dir` (as at start-up) and serves them from
+   * now on; instances already started keep running.
+   */
+  private async setPluginDir(dir: unknown): Promise<string> {
+    const path = Buffer.isBuffer(dir) ? dir.toString('utf8') : String(dir);
+    const plugins = await loadPluginDirectory(path, this.log).catch((error: Error) => {
+      throw new RpcError(error.message);
+    });
+    this.plugins.clear();
+    for (const plugin of plugins) this.plugins.set(plugin.name, plugin);
+    return 'ok';
   }
 
   private getStatus() {
@@ -267,4 +280,8 @@ export class PluginServer {
       }
     }
   }
+}
+
+function errorText(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
 }

@@ -145,6 +145,13 @@ describe('Tributary plugin server', () => {
     server.close();
   });
 
+  it('loads another directory with SetPluginDir, and names a missing one', async () => {
+    const { kong } = await serve({ socketPath: socket(), plugins: [], log: recordingLog().log });
+    await expect(kong.call('plugin.SetPluginDir', '/nonexistent')).rejects.toThrow("plugins directory '/nonexistent' does not exist");
+    await expect(kong.call('plugin.SetPluginDir', TYPED_PLUGINS)).resolves.toBe('ok');
+    expect((await kong.pluginInfo('greeter')).Version).toBe('2.1.0');
+  });
+
   it('serves plugin status with GetStatus', async () => {
     const { kong } = await serve({ socketPath: socket(), plugins: { directory: TYPED_PLUGINS }, log: recordingLog().log });
     const id = await kong.startInstance('greeter', { greeting: 'x' });
