@@ -1,5 +1,5 @@
-import { execFileSync } from 'node:child_process';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from '@msgpack/msgpack';
@@ -65,6 +65,29 @@ describe('kong-sidecar serving Kong', () => {
     expect(await sidecar.stop('SIGTERM')).toBe(0);
     expect(sidecar.stdout).toBe('');
     expect(sidecar.stderr).toContain('js-hello loaded');
+  });
+
+  it('exits when its parent process is gone, as go-pluginserver does', async () => {
+    const dir = prefix();
+    const socketPath = join(dir, 'js_pluginserver.sock');
+    // A shell starts the sidecar in the background and exits: the sidecar loses its parent.
+    const shell = spawn('/bin/sh', ['-c', `${COMMAND} -p ${dir} -d ${PLUGINS} 2>/dev/null & echo $!; sleep 2`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    let output = '';
+    shell.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
+    await new Promise((resolve) => shell.on('exit', resolve));
+    const pid = Number(output.trim());
+    expect(existsSync(socketPath)).toBe(true);
+    const alive = () => {
+      try {
+        process.kill(pid, 0);
+        return true;
+      } catch {
+        return false;
+      }
+    };
+    const until = Date.now() + 10_000;
+    while (alive() && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(alive()).toBe(false);
   });
 
   it('feeds emitted records and kong.log.serialize() into the pipeline outputs', async () => {
