@@ -174,6 +174,19 @@ for (const start of [startTributary, startKongJsPluginServer]) {
       expect(fake.serverPids).toEqual(ours() ? [process.pid] : []);
     });
 
+    it('keeps event state global: steps of one event on different connections', async () => {
+      const a = kong();
+      const b = kong();
+      const id = await a.startInstance('conformance', { scenario: 'calls' });
+      const first = (await a.call('plugin.HandleEvent', { InstanceId: id, EventName: 'access' })) as { EventId: number; Data: { Method: string } };
+      expect(first.Data.Method).toBe('kong.request.get_header');
+      const second = (await b.call('plugin.Step', { EventId: first.EventId, Data: 'other.host' })) as { Data: { Method: string } };
+      expect(second.Data.Method).toBe('kong.request.get_path');
+      const third = (await a.call('plugin.Step', { EventId: first.EventId, Data: '/x' })) as { Data: { Method: string; Args: unknown[] } };
+      expect(third.Data).toEqual({ Method: 'kong.response.set_header', Args: ['x-echo', 'other.host/x'] });
+      expect(await b.call('plugin.Step', { EventId: first.EventId })).toMatchObject({ Data: 'ret' });
+    });
+    // Last: kong-js-pluginserver may not survive it.
     it('survives connections Kong drops in the middle of a call', async () => {
       const { connect } = await import('node:net');
       const { encodeLikeKong } = await import('../src/testing/index.js');
@@ -191,21 +204,15 @@ for (const start of [startTributary, startKongJsPluginServer]) {
         });
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
-      const run = await kong().runRequest({ plugin: 'conformance', config: { scenario: 'calls' }, answers: REQUEST_ANSWERS });
-      expect(run.errors).toEqual([]);
-    });
-
-    it('keeps event state global: steps of one event on different connections', async () => {
-      const a = kong();
-      const b = kong();
-      const id = await a.startInstance('conformance', { scenario: 'calls' });
-      const first = (await a.call('plugin.HandleEvent', { InstanceId: id, EventName: 'access' })) as { EventId: number; Data: { Method: string } };
-      expect(first.Data.Method).toBe('kong.request.get_header');
-      const second = (await b.call('plugin.Step', { EventId: first.EventId, Data: 'other.host' })) as { Data: { Method: string } };
-      expect(second.Data.Method).toBe('kong.request.get_path');
-      const third = (await a.call('plugin.Step', { EventId: first.EventId, Data: '/x' })) as { Data: { Method: string; Args: unknown[] } };
-      expect(third.Data).toEqual({ Method: 'kong.response.set_header', Args: ['x-echo', 'other.host/x'] });
-      expect(await b.call('plugin.Step', { EventId: first.EventId })).toMatchObject({ Data: 'ret' });
+      const survived = await kong()
+        .runRequest({ plugin: 'conformance', config: { scenario: 'calls' }, answers: REQUEST_ANSWERS })
+        .then((run) => run.errors.length === 0)
+        .catch(() => false);
+      if (ours()) expect(survived).toBe(true);
+      // kong-pdk registers no 'error' listener on client sockets (spec 6): when a reply hits a
+      // closed socket first, the EPIPE/ECONNRESET is an unhandled 'error' event that ends the
+      // process. Whether that happens here depends on timing, so only its cause is checked.
+      else if (!survived) expect(server.stderr?.()).toMatch(/Unhandled 'error' event|EPIPE|ECONNRESET/);
     });
   });
 }

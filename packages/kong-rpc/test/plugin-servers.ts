@@ -16,6 +16,8 @@ export interface ServerUnderTest extends AsyncDisposable {
   readonly socketPath: string;
   /** Ours only: the in-process server, for state checks. */
   readonly server?: PluginServer;
+  /** The peer's stderr so far (subprocess only). */
+  readonly stderr?: () => string;
 }
 
 function socketIn(prefix: string): string {
@@ -44,6 +46,7 @@ export async function startKongJsPluginServer(directory: string): Promise<Server
   return {
     name: 'kong-js-pluginserver',
     socketPath,
+    stderr: () => stderr,
     async [Symbol.asyncDispose]() {
       child.kill('SIGKILL');
     },
