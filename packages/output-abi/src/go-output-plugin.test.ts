@@ -172,11 +172,13 @@ describe('flush results, concurrency and the event loop (C fixtures)', () => {
     await engine.start();
     input.append({ n: 1 });
     engine.flush();
-    await new Promise((resolve) => setTimeout(resolve, 5000));
+    // Two retries, 2 s apart (base 1 + 1): wait until the record is delivered.
+    const until = Date.now() + 15_000;
+    while (engine.metrics().outputs[0]!.procRecords === 0 && Date.now() < until) await new Promise((resolve) => setTimeout(resolve, 100));
     expect(engine.metrics().outputs[0]).toMatchObject({ retries: 2, procRecords: 1, droppedRecords: 0 });
     expect(koffi.load(path).func('int FixtureFlushCalls(void)')()).toBe(3);
     await engine.stop();
-  }, 20_000);
+  }, 30_000);
 
   it('runs up to `workers` flushes at once on other threads while the event loop keeps running', async () => {
     const path = buildCFixture('SLOW', 'c_slow');
