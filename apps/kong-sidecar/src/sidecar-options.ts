@@ -25,15 +25,20 @@ export class UsageError extends Error {
   }
 }
 
-const VALUE_FLAGS: Record<string, keyof SidecarOptions> = {
-  p: 'kongPrefix',
-  'kong-prefix': 'kongPrefix',
-  'sock-name': 'sockName',
-  d: 'pluginsDirectory',
-  'plugins-directory': 'pluginsDirectory',
-  'dump-plugin-info': 'dumpPluginInfo',
-  plugin: 'plugin',
-  pipeline: 'pipeline',
+type Setter = (options: SidecarOptions, value: string) => void;
+const setPrefix: Setter = (o, v) => void (o.kongPrefix = v);
+const setDirectory: Setter = (o, v) => void (o.pluginsDirectory = v);
+
+/** Options that take a value, by every spelling accepted. */
+const VALUE_FLAGS: Record<string, Setter> = {
+  p: setPrefix,
+  'kong-prefix': setPrefix,
+  d: setDirectory,
+  'plugins-directory': setDirectory,
+  'sock-name': (o, v) => void (o.sockName = v),
+  'dump-plugin-info': (o, v) => void (o.dumpPluginInfo = v),
+  plugin: (o, v) => void (o.plugin = v),
+  pipeline: (o, v) => void (o.pipeline = v),
 };
 
 /**
@@ -61,16 +66,17 @@ export function parseSidecarOptions(argv: readonly string[]): SidecarOptions {
     const arg = args.shift()!;
     const match = /^--?([a-z][a-z-]*)(?:=(.*))?$/.exec(arg);
     if (!match) throw new UsageError(`unexpected argument '${arg}'.`);
-    const [, name, inline] = match as unknown as [string, string, string | undefined];
+    const name = match[1]!;
+    const inline = match[2];
     if (/^v+$/.test(name) && arg.startsWith('-') && !arg.startsWith('--')) {
       options.verbosity += name.length;
       continue;
     }
-    const target = VALUE_FLAGS[name];
-    if (target) {
+    const set = VALUE_FLAGS[name];
+    if (set) {
       const value = inline ?? args.shift();
       if (value === undefined || value === '') throw new UsageError(`option '${arg}' requires a value.`);
-      (options as unknown as Record<string, unknown>)[target] = value;
+      set(options, value);
       continue;
     }
     switch (name) {
