@@ -3,6 +3,7 @@ import { ConfigError, loadPipelineConfig, parseCommandLine } from '@tributary/co
 import { createLogger, TributaryError, type LogSink } from '@tributary/core';
 import { GoPluginHost } from '@tributary/output-abi';
 import { generalHelp, pluginHelp } from './help.js';
+import { startMonitoringServer } from './monitoring-server.js';
 import { createPipeline, createRegistry, loadSharedPlugins } from './pipeline-runtime.js';
 
 export const VERSION = '0.1.0';
@@ -55,7 +56,6 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
       : { write: io.stderr };
     const logger = createLogger({ level: config.service.logLevel, sink });
     for (const warning of config.warnings) logger.warn(warning);
-    if (config.service.httpServer) logger.warn('[agent] HTTP_Server is not supported yet: no monitoring endpoint is started.');
     if (config.service.daemon) logger.warn('[agent] Daemon is not supported: the agent stays in the foreground; run it under a service manager.');
     if (config.service.parsersFiles.length > 0) logger.warn('[agent] Parsers_File is read for its path only: Tributary has no parsers yet.');
     if (config.inputs.length === 0 && config.outputs.length === 0) {
@@ -69,8 +69,16 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     }
     logger.info(`[agent] Tributary v${VERSION}`);
     await pipeline.start();
+    const { httpServer, httpListen, httpPort } = config.service;
+    const monitoring = httpServer
+      ? await startMonitoringServer(pipeline.engine, { listen: httpListen, port: httpPort, version: VERSION, log: logger }).catch(async (error: Error) => {
+          await pipeline.stop();
+          throw new TributaryError('HTTP_SERVER', `cannot start the HTTP server on ${httpListen}:${httpPort}: ${error.message}. Change HTTP_Port or HTTP_Listen.`);
+        })
+      : undefined;
     const signal = await io.shutdownSignal;
     logger.info(`[engine] caught signal (${signal})`);
+    await monitoring?.close();
     await pipeline.stop();
     return 0;
   } catch (error) {

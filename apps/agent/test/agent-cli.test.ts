@@ -103,3 +103,31 @@ describe('agent (subprocess)', () => {
     expect(result.stderr).toContain('no inputs and no outputs are configured');
   });
 });
+
+describe('agent monitoring API (HTTP_Server)', () => {
+  it('serves Fluent Bit\'s metrics in JSON and Prometheus form, uptime and health', async () => {
+    const agent = start(['-H', '-L', '127.0.0.1', '-P', '0', '-f', '0.2', '-i', 'dummy', '-p', 'rate=50', '-o', 'null']);
+    const until = Date.now() + 20_000;
+    let port: number | undefined;
+    while (port === undefined && Date.now() < until) {
+      port = Number(/tcp_port=(\d+)/.exec(agent.stderr)?.[1]) || undefined;
+      await new Promise((resolve) => setTimeout(resolve, 50));
+    }
+    await new Promise((resolve) => setTimeout(resolve, 600));
+    const base = `http://127.0.0.1:${port}`;
+    const metrics = (await (await fetch(`${base}/api/v1/metrics`)).json()) as {
+      input: Record<string, { records: number }>;
+      output: Record<string, { proc_records: number; errors: number }>;
+    };
+    expect(metrics.input['dummy.0']!.records).toBeGreaterThan(0);
+    expect(metrics.output['null.0']!.proc_records).toBeGreaterThan(0);
+    expect(metrics.output['null.0']!.errors).toBe(0);
+    const prometheus = await (await fetch(`${base}/api/v1/metrics/prometheus`)).text();
+    expect(prometheus).toMatch(/^# TYPE fluentbit_input_records_total counter$/m);
+    expect(prometheus).toMatch(/^fluentbit_output_proc_records_total\{name="null\.0"\} [1-9]\d*$/m);
+    expect(await (await fetch(`${base}/api/v1/health`)).text()).toBe('ok\n');
+    expect(await (await fetch(`${base}/api/v1/uptime`)).json()).toMatchObject({ uptime_sec: expect.any(Number) });
+    expect((await fetch(`${base}/nope`)).status).toBe(404);
+    expect(await agent.stop('SIGTERM')).toBe(0);
+  });
+});

@@ -136,7 +136,7 @@ function applyService(
     case 'daemon': service.daemon = booleanSetting(setting); break;
     case 'http_server': service.httpServer = booleanSetting(setting); break;
     case 'http_listen': service.httpListen = setting.value; break;
-    case 'http_port': service.httpPort = integerSetting(setting, 1, '2020'); break;
+    case 'http_port': service.httpPort = integerSetting(setting, 0, '2020'); break; // 0: any free port
     case 'scheduler.base': service.schedulerBase = integerSetting(setting, 1, '5'); break;
     case 'scheduler.cap': service.schedulerCap = integerSetting(setting, 1, '2000'); break;
     case 'parsers_file': service.parsersFiles.push(resolveAgainst(setting, baseDir, fsys)); break;

@@ -384,6 +384,7 @@ export class Engine {
     }
     delivery.attempts++;
     metrics.retries++;
+    metrics.retriedRecords += task.chunk.records;
     const seconds = this.state === 'running' ? retryDelaySeconds(delivery.attempts, this.backoff, this.random) : 1;
     output.log.warn(`failed to flush chunk '${task.chunk.tag}', retry in ${seconds} seconds: task_id=${task.id}`);
     this.retries.add(delivery);

@@ -9,9 +9,11 @@ export interface InstanceMetrics {
   errors: number;
   retries: number;
   retriesFailed: number;
+  /** Records of chunks that were scheduled for a retry. */
+  retriedRecords: number;
   droppedRecords: number;
 }
 
 export function createMetrics(name: string): InstanceMetrics {
-  return { name, records: 0, bytes: 0, procRecords: 0, procBytes: 0, errors: 0, retries: 0, retriesFailed: 0, droppedRecords: 0 };
+  return { name, records: 0, bytes: 0, procRecords: 0, procBytes: 0, errors: 0, retries: 0, retriesFailed: 0, retriedRecords: 0, droppedRecords: 0 };
 }
