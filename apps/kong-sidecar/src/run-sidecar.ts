@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { encode } from '@msgpack/msgpack';
-import { createPipeline, createRegistry, type PipelineRuntime } from '@tributary/agent';
-import { ConfigError, loadPipelineConfig, parseCommandLine, type InputSection } from '@tributary/config';
-import { createLogger, TributaryError, type EncodedOrObject } from '@tributary/core';
+import { createPipeline, createRegistry, startMonitoringServer, type MonitoringServer, type PipelineRuntime } from '@tributary/agent';
+import { ConfigError, loadPipelineConfig, parseCommandLine, type InputSection, type PipelineConfig } from '@tributary/config';
+import { createLogger, TributaryError, type EncodedOrObject, type Logger } from '@tributary/core';
 import {
   loadPluginDirectory,
   pluginFromModule,
@@ -59,8 +59,14 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
     }
 
     const kongInput = createKongInput();
-    const pipeline = options.pipeline ? startablePipeline(options.pipeline, kongInput.plugin, io) : undefined;
+    const built = options.pipeline ? startablePipeline(options.pipeline, kongInput.plugin, io) : undefined;
+    const pipeline = built?.pipeline;
     await pipeline?.start();
+    let monitoring: MonitoringServer | undefined;
+    if (built && built.config.service.httpServer) {
+      const { httpListen: listen, httpPort: port } = built.config.service;
+      monitoring = await startMonitoringServer(built.pipeline.engine, { listen, port, version: VERSION, log: built.logger });
+    }
     const socketPath = join(options.kongPrefix, options.sockName ?? (options.plugin ? `${options.plugin}.socket` : 'js_pluginserver.sock'));
     const server = await startPluginServer({
       socketPath,
@@ -75,6 +81,7 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
     const reason = await io.shutdown;
     log.info(`shutting down (${reason})`);
     await server.close();
+    await monitoring?.close();
     await pipeline?.stop();
     return 0;
   } catch (error) {
@@ -99,7 +106,11 @@ async function servedPlugins(options: SidecarOptions, log: ServerLog): Promise<L
 }
 
 /** The `--pipeline` config's engine, with the `kong` input added when the config has none. */
-function startablePipeline(file: string, kongInput: ReturnType<typeof createKongInput>['plugin'], io: SidecarIo): PipelineRuntime {
+function startablePipeline(
+  file: string,
+  kongInput: ReturnType<typeof createKongInput>['plugin'],
+  io: SidecarIo,
+): { pipeline: PipelineRuntime; config: PipelineConfig; logger: Logger } {
   const config = loadPipelineConfig(parseCommandLine(['-c', file]), { env: io.env });
   const logger = createLogger({ level: config.service.logLevel, sink: { write: io.stderr } });
   for (const warning of config.warnings) logger.warn(warning);
@@ -116,5 +127,5 @@ function startablePipeline(file: string, kongInput: ReturnType<typeof createKong
     };
     config.inputs.unshift(implicit);
   }
-  return createPipeline(config, { registry: createRegistry([kongInput]), logger });
+  return { pipeline: createPipeline(config, { registry: createRegistry([kongInput]), logger }), config, logger };
 }

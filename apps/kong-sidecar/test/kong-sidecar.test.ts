@@ -94,7 +94,10 @@ describe('kong-sidecar serving Kong', () => {
     const dir = prefix();
     const socketPath = join(dir, 'js_pluginserver.sock');
     const pipeline = join(dir, 'pipeline.conf');
-    writeFileSync(pipeline, '[SERVICE]\n    Flush 0.2\n    Log_Level warn\n[OUTPUT]\n    Name   stdout\n    Match  kong.*\n    Format json_lines\n');
+    writeFileSync(
+      pipeline,
+      '[SERVICE]\n    Flush 0.2\n    HTTP_Server On\n    HTTP_Listen 127.0.0.1\n    HTTP_Port 0\n[OUTPUT]\n    Name   stdout\n    Match  kong.*\n    Format json_lines\n',
+    );
     const sidecar = await startSidecar(['-p', dir, '-d', PLUGINS, '--pipeline', pipeline], socketPath);
     running.push(sidecar);
     await using kong = new FakeKong({ socketPath });
@@ -110,6 +113,10 @@ describe('kong-sidecar serving Kong', () => {
     const records = sidecar.stdout.trim().split('\n').map((line) => JSON.parse(line) as Record<string, unknown>);
     expect(records).toContainEqual(expect.objectContaining({ path: '/orders', consumer: 'alice' }));
     expect(records).toContainEqual(expect.objectContaining({ request: { uri: '/orders', method: 'GET' }, response: { status: 200 } }));
+    // The pipeline's monitoring API counts what Kong plugins fed it.
+    const port = /tcp_port=(\d+)/.exec(sidecar.stderr)![1];
+    const metrics = (await (await fetch(`http://127.0.0.1:${port}/api/v1/metrics`)).json()) as { input: Record<string, { records: number }> };
+    expect(metrics.input['kong.0']!.records).toBe(2);
     expect(await sidecar.stop('SIGTERM')).toBe(0);
   });
 
