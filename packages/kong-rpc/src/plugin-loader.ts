@@ -130,7 +130,19 @@ export function pluginFromModule(exports: Record<string, unknown>, fallbackName:
   );
 }
 
-function checkMetadata(where: string, name: string, version: unknown, priority: unknown): { version: string; priority: number } {
+/** What both plugin styles provide, before Kong's rules on version and priority are checked. */
+interface PluginParts {
+  readonly name: string;
+  readonly version: unknown;
+  readonly priority: unknown;
+  readonly phases: readonly Phase[];
+  readonly schema: SchemaFields;
+  readonly start: LoadedPlugin['start'];
+}
+
+/** Checks what Kong 3.x refuses (a version that is not "x.y.z", a priority that is not an integer). */
+function loadedPlugin(parts: PluginParts, where: string, path: string | undefined, modTime: number): LoadedPlugin {
+  const { name, version, priority } = parts;
   if (typeof version !== 'string' || !/^\d+(\.\d+){0,2}$/.test(version)) {
     throw new PluginLoadError(
       `plugin '${name}' (${where}) has Version ${JSON.stringify(version)}; Kong 3.x refuses plugins whose version is not "x.y.z". Export Version = '1.0.0', for example.`,
@@ -141,24 +153,18 @@ function checkMetadata(where: string, name: string, version: unknown, priority: 
       `plugin '${name}' (${where}) has Priority ${JSON.stringify(priority)}; Kong 3.x refuses plugins whose priority is not an integer. Export Priority = 1000, for example.`,
     );
   }
-  return { version, priority };
+  return { ...parts, version, priority, path, loadTime: Date.now() / 1000, modTime };
 }
 
 function fromKongPdkModule(mod: KongPdkModule, fallbackName: string, where: string, path: string | undefined, modTime: number): LoadedPlugin {
-  const name = (mod.Name ?? fallbackName).toLowerCase();
-  // kong-pdk defaults a missing Priority to 0; a missing Version is an error Kong 3.x would raise.
-  const { version, priority } = checkMetadata(where, name, mod.Version, mod.Priority ?? 0);
   const Plugin = mod.Plugin;
-  const phases = PHASES.filter((phase) => typeof Plugin.prototype[phase] === 'function');
-  return {
-    name,
-    version,
-    priority,
-    phases,
+  const parts: PluginParts = {
+    name: (mod.Name ?? fallbackName).toLowerCase(),
+    version: mod.Version,
+    // kong-pdk defaults a missing Priority to 0; a missing Version is an error Kong 3.x would raise.
+    priority: mod.Priority ?? 0,
+    phases: PHASES.filter((phase) => typeof Plugin.prototype[phase] === 'function'),
     schema: mod.Schema ?? [],
-    path,
-    loadTime: Date.now() / 1000,
-    modTime,
     start(config) {
       const instance = new Plugin(config);
       return {
@@ -168,27 +174,21 @@ function fromKongPdkModule(mod: KongPdkModule, fallbackName: string, where: stri
       };
     },
   };
+  return loadedPlugin(parts, where, path, modTime);
 }
 
 function fromDefinition(plugin: DefinedPlugin, where: string, path: string | undefined, modTime: number): LoadedPlugin {
-  const name = plugin.name.toLowerCase();
-  const { version, priority } = checkMetadata(where, name, plugin.version, plugin.priority);
-  const phases = PHASES.filter((phase) => typeof plugin.phases[phase] === 'function');
-  return {
-    name,
-    version,
-    priority,
-    phases,
+  const parts: PluginParts = {
+    name: plugin.name.toLowerCase(),
+    version: plugin.version,
+    priority: plugin.priority,
+    phases: PHASES.filter((phase) => typeof plugin.phases[phase] === 'function'),
     schema: plugin.schema,
-    path,
-    loadTime: Date.now() / 1000,
-    modTime,
-    start() {
-      return {
-        async run(phase, kong, context) {
-          await plugin.phases[phase]!(kong, context as never);
-        },
-      };
-    },
+    start: () => ({
+      async run(phase, kong, context) {
+        await plugin.phases[phase]!(kong, context as never);
+      },
+    }),
   };
+  return loadedPlugin(parts, where, path, modTime);
 }
