@@ -3,6 +3,7 @@
 // package.json's packageManager) when missing, installs the workspace when node_modules is
 // missing or older than the lockfile, then runs the requested task:
 //   node tools/bootstrap.mjs agent [agent flags...]   (no flags: -i dummy -o stdout)
+//   node tools/bootstrap.mjs kong-sidecar [flags...]
 //   node tools/bootstrap.mjs test     (type-check, lint, then every test)
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync, statSync } from 'node:fs';
@@ -53,15 +54,15 @@ const pnpm = findPnpm();
 if (pnpm !== 'pnpm') process.env.PATH = `${dirname(pnpm)}${delimiter}${process.env.PATH}`;
 ensureInstalled(pnpm);
 
-if (task === 'agent') {
-  const args = rest.length > 0 ? rest : ['-i', 'dummy', '-o', 'stdout'];
-  const cli = join(root, 'apps', 'agent', 'src', 'cli.ts');
+if (task === 'agent' || task === 'kong-sidecar') {
+  const args = task === 'agent' && rest.length === 0 ? ['-i', 'dummy', '-o', 'stdout'] : rest;
+  const cli = join(root, 'apps', task, 'src', 'cli.ts');
   process.exitCode = await run(process.execPath, ['--conditions=@tributary/source', '--import', 'tsx', cli, ...args]);
 } else if (task === 'test') {
   let code = await run(pnpm, ['turbo', 'run', 'typecheck', 'lint', '--output-logs=errors-only']);
   if (code === 0) code = await run(pnpm, ['vitest', 'run']);
   process.exitCode = code;
 } else {
-  log(`unknown task '${task}': use 'agent' or 'test'`);
+  log(`unknown task '${task}': use 'agent', 'kong-sidecar' or 'test'`);
   process.exitCode = 2;
 }
