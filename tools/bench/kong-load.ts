@@ -1,7 +1,9 @@
 // Benchmark: the same fake-Kong load (access events with 3 PDK calls each, N concurrent
 // connections) against Tributary's kong-sidecar and kong-pdk's kong-js-pluginserver, one
 // after the other in one run. Each server is its own process; the load comes from this one.
-//   pnpm turbo run build && node --conditions=@tributary/source --import tsx tools/bench/kong-load.ts [seconds] [concurrency]
+//   pnpm turbo run build && node --conditions=@tributary/source --import tsx tools/bench/kong-load.ts [seconds] [concurrency] [pause ms]
+// With a pause, each connection waits that long between events: a load below saturation, where
+// latency is the servers' own rather than queueing.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -14,6 +16,7 @@ const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 const seconds = Number(process.argv[2] ?? 10);
 const concurrency = Number(process.argv[3] ?? 16);
+const pauseMs = Number(process.argv[4] ?? 0);
 const plugins = join(here, 'kong-plugins');
 const ANSWERS = { 'kong.request.get_header': 'example.org', 'kong.request.get_path': '/bench' };
 
@@ -50,6 +53,7 @@ async function measure(name: keyof typeof servers) {
         latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
         events++;
       }
+      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
     }
   };
   const before = cpuSplit(child.pid!);
@@ -65,6 +69,7 @@ async function measure(name: keyof typeof servers) {
     bench: 'kong-load',
     server: name,
     concurrency,
+    pauseMs,
     seconds,
     events,
     eventsPerSec: Math.round(events / seconds),

@@ -223,6 +223,8 @@ export interface KongVault {
   parseReference: Call<[reference: string], Record<string, unknown>>;
   update: Call<[options: Record<string, unknown>], Record<string, unknown>>;
   flush: Setter<[]>;
+  warmup: Setter<[values: Record<string, unknown>]>;
+  initWorker: Setter<[]>;
 }
 
 /** The typed PDK handed to phase handlers. */
