@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -35,6 +35,17 @@ function probe(args: string[], script: string[]): Promise<{ SIGINT: number; SIGT
 describe.runIf(hasGo())('signal handlers and Go runtimes', () => {
   it('keeps SA_ONSTACK on the agent\'s SIGINT/SIGTERM handlers once a Go plugin is loaded', async () => {
     const flags = await probe(['-e', buildExample('out_gstdout'), '-i', 'dummy', '-o', 'null'], [join(here, '..', 'src', 'cli.ts')]);
+    expect(flags.SIGINT & SA_ONSTACK).toBe(SA_ONSTACK);
+    expect(flags.SIGTERM & SA_ONSTACK).toBe(SA_ONSTACK);
+  });
+
+  it('keeps SA_ONSTACK in kong-sidecar too, whose --pipeline loads Go plugins', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sidecar-signals-'));
+    writeFileSync(join(dir, 'plugins.conf'), `[PLUGINS]\n    Path ${buildExample('out_gstdout')}\n`);
+    writeFileSync(join(dir, 'pipeline.conf'), '[SERVICE]\n    Plugins_File plugins.conf\n[OUTPUT]\n    Name gstdout\n    Match *\n');
+    const sidecar = join(here, '..', '..', 'kong-sidecar', 'src', 'cli.ts');
+    const plugins = join(here, '..', '..', 'kong-sidecar', 'test', 'fixtures', 'plugins');
+    const flags = await probe(['-p', dir, '-d', plugins, '--pipeline', join(dir, 'pipeline.conf')], [sidecar]);
     expect(flags.SIGINT & SA_ONSTACK).toBe(SA_ONSTACK);
     expect(flags.SIGTERM & SA_ONSTACK).toBe(SA_ONSTACK);
   });
