@@ -7,6 +7,14 @@ const shutdownSignal = new Promise<string>((resolve) => {
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, () => resolve(signal));
 });
 
+// Whoever reads stdout went away (`agent ... | head`): stop quietly, as Fluent Bit does when
+// SIGPIPE ends it, instead of an unhandled EPIPE stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  process.stderr.write(`[error] cannot write to stdout: ${error.message}\n`);
+  process.exit(1);
+});
+
 const code = await runAgent(process.argv.slice(2), {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),

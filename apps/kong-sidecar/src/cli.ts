@@ -19,6 +19,14 @@ for (const method of ['log', 'info', 'debug', 'dir', 'table'] as const) {
   console[method] = (...args: unknown[]) => console.error(...args);
 }
 
+// Whoever reads stdout went away (`agent ... | head`): stop quietly, as Fluent Bit does when
+// SIGPIPE ends it, instead of an unhandled EPIPE stack trace.
+process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+  if (error.code === 'EPIPE') process.exit(0);
+  process.stderr.write(`[error] cannot write to stdout: ${error.message}\n`);
+  process.exit(1);
+});
+
 const code = await runSidecar(process.argv.slice(2), {
   stdout: (data) => process.stdout.write(data),
   stderr: (text) => process.stderr.write(text),

@@ -1,3 +1,6 @@
+/** The millisecond `EventTime.now` last saw, when it started by the monotonic clock, and its last result. */
+const clock = { ms: -1, mono: 0n, last: 0n };
+
 /**
  * Fluent Bit's EventTime: whole seconds plus nanoseconds, encoded on the wire as
  * msgpack fixext8 of ext type 0 (big-endian uint32 seconds, uint32 nanoseconds).
@@ -10,12 +13,24 @@ export class EventTime {
     readonly nsec: number,
   ) {}
 
-  /** The current wall-clock time with nanosecond resolution where the platform has it. */
+  /**
+   * The current wall-clock time with nanosecond resolution: the wall clock's millisecond, and
+   * the monotonic clock for the nanoseconds within it, so times taken in the same millisecond
+   * never go backwards. If the wall clock is set back, the times follow it, as Fluent Bit's do.
+   */
   static now(): EventTime {
     const ms = Date.now();
-    // hrtime gives the sub-millisecond part; wall-clock ms keeps it comparable to other hosts.
-    const subMs = Number(process.hrtime.bigint() % 1_000_000n);
-    return new EventTime(Math.floor(ms / 1000), (ms % 1000) * 1_000_000 + subMs);
+    const mono = process.hrtime.bigint();
+    if (ms !== clock.ms) {
+      clock.ms = ms;
+      clock.mono = mono;
+      clock.last = 0n;
+    }
+    const within = mono - clock.mono;
+    let ns = BigInt(ms) * 1_000_000n + (within < 999_999n ? within : 999_999n);
+    if (ns < clock.last) ns = clock.last;
+    clock.last = ns;
+    return new EventTime(Number(ns / 1_000_000_000n), Number(ns % 1_000_000_000n));
   }
 
   /** Seconds as a double, e.g. for JSON output. */
