@@ -28,6 +28,14 @@ describe('agent (subprocess)', () => {
     expect(agent.stderr).toContain('service has stopped (0 pending tasks)');
   });
 
+  it('exits quietly when the reader of its stdout goes away, as with | head', async () => {
+    const agent = start(['-i', 'dummy', '-p', 'rate=2000', '-o', 'stdout', '-f', '0.1']);
+    await agent.waitForLines(2);
+    agent.child.stdout!.destroy();
+    expect(await agent.exited).toBe(0);
+    expect(agent.stderr).not.toContain('EPIPE');
+  });
+
   it('runs -i cpu -t my.cpu -o stdout -m my.*', async () => {
     const agent = start(['-i', 'cpu', '-t', 'my.cpu', '-p', 'interval_nsec=300000000', '-p', 'interval_sec=0', '-o', 'stdout', '-m', 'my.*', '-f', '0.2']);
     const [line] = await agent.waitForLines(1);
