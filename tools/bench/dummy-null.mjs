@@ -16,7 +16,7 @@ const engine = new Engine({
   inputs: [{ plugin: dummyInput, properties: [{ key: 'rate', value: rate }] }],
   outputs: [{ plugin: nullOutput }],
 });
-const delay = monitorEventLoopDelay({ resolution: 10 });
+const delay = monitorEventLoopDelay({ resolution: 1 });
 await engine.start();
 delay.enable();
 const started = process.hrtime.bigint();

@@ -51,7 +51,7 @@ const engine = new Engine({
   inputs: [{ plugin: dummyInput, memBufLimit: 5_000_000, properties: [{ key: 'rate', value: '100000000' }] }],
   outputs: [{ plugin: timed, workers, properties: [{ key: 'count_file', value: countFile }] }],
 });
-const delay = monitorEventLoopDelay({ resolution: 10 });
+const delay = monitorEventLoopDelay({ resolution: 1 });
 await engine.start();
 delay.enable();
 const started = process.hrtime.bigint();

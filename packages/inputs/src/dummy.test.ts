@@ -4,7 +4,7 @@ import { dummyInput } from './dummy.js';
 import { startInput } from './test-pipeline.js';
 
 beforeEach(() => {
-  vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'Date', 'hrtime'] });
+  vi.useFakeTimers({ now: 1_700_000_000_000, toFake: ['setTimeout', 'setInterval', 'clearTimeout', 'clearInterval', 'Date', 'performance'] });
 });
 afterEach(() => vi.useRealTimers());
 
