@@ -1,7 +1,9 @@
 /*
  * The ceiling for a Go output plugin: load the .so as Fluent Bit does, Register + Init, then
- * call FLBPluginFlushCtx (else FLBPluginFlush) back to back on one thread with a pre-encoded
- * chunk for the given number of seconds. Prints one JSON line.
+ * call FLBPluginFlushCtx (else FLBPluginFlush) back to back on one thread with pre-encoded
+ * chunks for the given number of seconds. The chunk is copied into 8 separate buffers used in
+ * turn (16 MB, more than the CPU caches), as a host hands over a fresh chunk each time, so the
+ * ceiling is not flattered by a chunk that stays in cache. Prints one JSON line.
  *   native-flush-loop <plugin.so> <chunk-file> <records-per-chunk> <seconds>
  */
 #include <dlfcn.h>
@@ -56,9 +58,15 @@ int main(int argc, char **argv)
     fseek(f, 0, SEEK_END);
     size_t size = (size_t) ftell(f);
     fseek(f, 0, SEEK_SET);
-    char *chunk = malloc(size);
-    if (fread(chunk, 1, size, f) != size) { perror("fread"); return 1; }
+    enum { COPIES = 8 };
+    char *chunks[COPIES];
+    chunks[0] = malloc(size);
+    if (fread(chunks[0], 1, size, f) != size) { perror("fread"); return 1; }
     fclose(f);
+    for (int i = 1; i < COPIES; i++) {
+        chunks[i] = malloc(size);
+        memcpy(chunks[i], chunks[0], size);
+    }
     long records_per_chunk = atol(argv[3]);
     double seconds = atof(argv[4]);
 
@@ -73,6 +81,7 @@ int main(int argc, char **argv)
     long calls = 0;
     double start = now(), elapsed = 0;
     while (elapsed < seconds) {
+        const char *chunk = chunks[calls % COPIES];
         int ret = flush_ctx ? flush_ctx(context[0], chunk, size, "bench") : flush(chunk, size, "bench");
         if (ret != 1) { fprintf(stderr, "flush returned %d\n", ret); return 1; }
         calls++;
