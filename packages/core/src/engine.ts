@@ -1,5 +1,5 @@
 import { Chunk } from './chunk.js';
-import { resolveConfig, type ConfigMap, type Property } from './config-map.js';
+import { resolveConfig, type ConfigMap, type ConfigOf, type Property } from './config-map.js';
 import { TributaryError } from './errors.js';
 import { toLegacyEvents, writeEvent, type EncodedOrObject, type EventFormat } from './event-codec.js';
 import { EventTime } from './event-time.js';
@@ -52,7 +52,7 @@ interface InputRuntime {
   readonly plugin: InputPlugin<ConfigMap>;
   readonly tag: string;
   readonly memBufLimit: number;
-  readonly config: unknown;
+  readonly config: ConfigOf<ConfigMap>;
   readonly log: Logger;
   readonly metrics: InstanceMetrics;
   instance?: InputInstance;
@@ -71,7 +71,7 @@ interface OutputRuntime {
   readonly matches: (tag: string) => boolean;
   readonly retryLimit: number;
   readonly concurrency: number;
-  readonly config: unknown;
+  readonly config: ConfigOf<ConfigMap>;
   readonly log: Logger;
   readonly metrics: InstanceMetrics;
   instance?: OutputInstance;
@@ -193,7 +193,7 @@ export class Engine {
       for (const output of this.outputs) {
         current = `output '${output.name}'`;
         output.instance = await output.spec.plugin.init({
-          config: output.config as never,
+          config: output.config,
           properties: output.spec.properties ?? [],
           name: output.name,
           log: output.log,
@@ -219,7 +219,7 @@ export class Engine {
 
   private inputContext(input: InputRuntime) {
     return {
-      config: input.config as never,
+      config: input.config,
       name: input.name,
       tag: input.tag,
       log: input.log,
