@@ -46,6 +46,7 @@ export function createPipeline(
   const goPlugins = options.goPlugins ?? new GoPluginHost(options.logger);
   loadSharedPlugins(config.plugins, options.registry, goPlugins);
   const engine = new Engine(engineOptionsFromPipeline(config, options.registry, options.logger));
+  warnIfThreadPoolTooSmall(config, goPlugins, options.logger);
   return {
     engine,
     registry: options.registry,
@@ -55,4 +56,22 @@ export function createPipeline(
       await goPlugins.unregisterAll();
     },
   };
+}
+
+/**
+ * Go flushes run on libuv's thread pool, whose size is fixed when the process starts: if the
+ * Go outputs' Workers add up to more threads, some flushes wait. Say so, with the fix.
+ */
+function warnIfThreadPoolTooSmall(config: PipelineConfig, goPlugins: GoPluginHost, logger: Logger): void {
+  const goNames = new Set(goPlugins.loaded.map((library) => library.name.toLowerCase()));
+  const threads = config.outputs
+    .filter((output) => goNames.has(output.name.toLowerCase()))
+    .reduce((sum, output) => sum + Math.max(1, output.workers), 0);
+  const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
+  if (threads > pool) {
+    logger.warn(
+      `[agent] Go outputs may flush on ${threads} threads at once but the thread pool has ${pool}: ` +
+        `start the agent with UV_THREADPOOL_SIZE=${threads} (or more) in its environment.`,
+    );
+  }
 }

@@ -126,6 +126,15 @@ describe.runIf(goAvailable)('agent with unmodified Go output plugins (subprocess
     expect(result.stderr).toContain(`${file}:5: output 'gstdout' does not support TLS: remove 'tls on'`);
   });
 
+  it('warns when the Go outputs\' Workers need more threads than libuv\'s pool has', async () => {
+    const args = ['--dry-run', '-e', counter, '-i', 'dummy', '-o', 'counter', '-m', '*', '-p', 'workers=3', '-o', 'counter', '-m', '*', '-p', 'workers=3'];
+    const result = await runAgentToEnd(args, { env: { UV_THREADPOOL_SIZE: '' } });
+    expect(result.code).toBe(0);
+    expect(result.stderr).toContain('Go outputs may flush on 6 threads at once but the thread pool has 4: start the agent with UV_THREADPOOL_SIZE=6');
+    const enough = await runAgentToEnd(args, { env: { UV_THREADPOOL_SIZE: '8' } });
+    expect(enough.stderr).not.toContain('thread pool');
+  });
+
   it('lists loaded Go plugins in -h', async () => {
     const result = await runAgentToEnd(['-e', gstdout, '-h']);
     expect(result.stdout).toMatch(/Outputs\n(.*\n)* {2}gstdout\s+Stdout GO!/);
