@@ -108,8 +108,6 @@ export class Engine {
   readonly log: Logger;
   private readonly inputs: InputRuntime[];
   private readonly outputs: OutputRuntime[];
-  /** Chunks still taking records, over all inputs. */
-  private openChunks = 0;
   /** Chunks that filled up and wait to be dispatched. */
   private readonly ready: Chunk[] = [];
   private readonly retries = new Set<Delivery>();
@@ -249,14 +247,18 @@ export class Engine {
     if (!chunk) {
       chunk = new Chunk(tag, input.index);
       input.open.set(tag, chunk);
-      this.openChunks++;
     }
     const before = chunk.size;
     try {
       writeEvent(chunk.writer, 'v2', options.time ?? EventTime.now(), body, options.metadata);
     } catch (error) {
-      // Roll back the partial record: a chunk must only ever hold whole records.
+      // Roll back the partial record: a chunk must only ever hold whole records, and a chunk
+      // left empty is dropped (Fluent Bit never flushes an empty chunk).
       chunk.writer.length = before;
+      if (chunk.records === 0) {
+        input.open.delete(tag);
+        chunk.recycle();
+      }
       throw new TributaryError('INVALID_RECORD', `${input.name}: cannot encode the record: ${messageOf(error)}`, { cause: error });
     }
     const added = chunk.size - before;
@@ -266,7 +268,6 @@ export class Engine {
     input.metrics.bytes += added;
     if (chunk.full) {
       input.open.delete(tag);
-      this.openChunks--;
       this.ready.push(chunk);
       if (this.ready.length === 1) queueMicrotask(() => this.flushReady());
     }
@@ -280,14 +281,12 @@ export class Engine {
   flush(): void {
     if (this.state === 'new' || this.state === 'starting') return;
     this.flushReady();
-    if (this.openChunks === 0) return;
-    const chunks: Chunk[] = [];
     for (const input of this.inputs) {
-      chunks.push(...input.open.values());
+      if (input.open.size === 0) continue;
+      const chunks = [...input.open.values()];
       input.open.clear();
+      for (const chunk of chunks) this.dispatch(chunk);
     }
-    this.openChunks = 0;
-    for (const chunk of chunks) this.dispatch(chunk);
   }
 
   /** Dispatches the chunks that filled up, without waiting for the flush timer. */
@@ -297,8 +296,6 @@ export class Engine {
   }
 
   private dispatch(chunk: Chunk): void {
-    // A chunk whose only record failed to encode is empty; Fluent Bit never flushes empty chunks.
-    if (chunk.records === 0) return this.release(chunk);
     const targets = this.outputs.filter((output) => output.matches(chunk.tag));
     if (targets.length === 0) {
       this.log.debug(`[router] no output matches tag '${chunk.tag}': ${chunk.records} records discarded`);
@@ -403,7 +400,7 @@ export class Engine {
     if (--task.remaining > 0) return;
     this.activeTasks--;
     this.release(task.chunk);
-    if (this.activeTasks === 0 && this.openChunks === 0 && this.ready.length === 0) {
+    if (this.activeTasks === 0 && this.ready.length === 0 && this.inputs.every((input) => input.open.size === 0)) {
       for (const wake of this.idleWaiters.splice(0)) wake();
     }
   }

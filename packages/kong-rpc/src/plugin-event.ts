@@ -30,7 +30,7 @@ export class PluginEvent {
   private waiting?: (message: EventMessage) => void;
   /** No more messages will be sent to Kong (returned, or a terminal call was made). */
   private finished = false;
-  /** Last time Kong stepped this event, for the orphan sweep. */
+  /** Last time Kong asked for this event's next message (HandleEvent or a Step), for the orphan sweep. */
   lastActive = Date.now();
 
   constructor(
@@ -82,13 +82,11 @@ export class PluginEvent {
 
   /** RPC side: Kong's answer to the oldest pending call (`plugin.Step*`). */
   answer(data: unknown): void {
-    this.lastActive = Date.now();
     this.pending.shift()?.resolve(data);
   }
 
   /** RPC side: Kong 2.x reported the oldest pending call failed (`plugin.StepError`). */
   fail(error: string): void {
-    this.lastActive = Date.now();
     const call = this.pending.shift();
     call?.reject(new PdkError(call.method, error));
   }
