@@ -6,11 +6,11 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { createLogger, Engine } from '@tributary/core';
 import { dummyInput } from '@tributary/inputs';
 import { GoPluginLibrary, goOutputPlugin } from '@tributary/output-abi';
 import koffi from 'koffi';
+import { runEngineFor } from './run-engine.mjs';
 
 // CPU time of the calling (main) thread: what a flush really costs the event loop, apart from
 // time the OS gave the core to Go's threads (2 cores here, shared by Go's flush and GC).
@@ -51,33 +51,20 @@ const engine = new Engine({
   inputs: [{ plugin: dummyInput, memBufLimit: 5_000_000, properties: [{ key: 'rate', value: '100000000' }] }],
   outputs: [{ plugin: timed, workers, properties: [{ key: 'count_file', value: countFile }] }],
 });
-const delay = monitorEventLoopDelay({ resolution: 1 });
-await engine.start();
-delay.enable();
-const started = process.hrtime.bigint();
-await new Promise((resolve) => setTimeout(resolve, seconds * 1000));
-delay.disable();
-const metrics = engine.metrics().outputs[0];
-const elapsed = Number(process.hrtime.bigint() - started) / 1e9;
-await engine.stop();
+const run = await runEngineFor(engine, seconds);
 const counted = JSON.parse(readFileSync(countFile, 'utf8'));
 console.log(
   JSON.stringify({
     bench: 'agent-go-output',
     workers,
-    seconds: Number(elapsed.toFixed(2)),
-    records: metrics.procRecords,
-    recordsPerSec: Math.round(metrics.procRecords / elapsed),
-    mbPerSec: Number((metrics.procBytes / elapsed / 1e6).toFixed(1)),
+    ...run,
     countedByGo: counted.records,
-    peakRssMb: Number((process.resourceUsage().maxRSS / 1024).toFixed(1)),
     memory: Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Number((v / 1048576).toFixed(1))])),
     flushes: flushBlockNs.length,
     flushBlockP99Ms: Number((percentile(flushBlockNs, 0.99) / 1e6).toFixed(3)),
     maxFlushBlockMs: Number((percentile(flushBlockNs, 1) / 1e6).toFixed(3)),
     flushesBlockingOver1Ms: flushBlockNs.filter((ns) => ns > 1e6).length,
     maxFlushMainThreadCpuMs: Number((percentile(flushCpuNs, 1) / 1e6).toFixed(3)),
-    eventLoopDelayP99Ms: Number((delay.percentile(99) / 1e6).toFixed(2)),
   }),
 );
 
