@@ -4,13 +4,16 @@ import { Engine, engineOptionsFromPipeline, PluginRegistry, TributaryError, type
 import { builtinInputs } from '@tributary/inputs';
 import { GoPluginHost } from '@tributary/output-abi';
 import { builtinOutputs } from '@tributary/outputs';
+import { startMonitoringServer, type MonitoringServer } from './monitoring-server.js';
+import { VERSION } from './version.js';
 
 /** A pipeline built from a config: its engine, and the Go plugins it loaded. */
 export interface PipelineRuntime {
   readonly engine: Engine;
   readonly registry: PluginRegistry;
+  /** Starts the engine, then the monitoring API when the config has `HTTP_Server On`. */
   start(): Promise<void>;
-  /** Drains within Grace, exits every instance, then unregisters Go plugins. */
+  /** Closes the monitoring API, drains within Grace, exits every instance, unregisters Go plugins. */
   stop(): Promise<void>;
 }
 
@@ -47,14 +50,25 @@ export function createPipeline(
   loadSharedPlugins(config.plugins, options.registry, goPlugins);
   const engine = new Engine(engineOptionsFromPipeline(config, options.registry, options.logger));
   warnIfThreadPoolTooSmall(config, goPlugins, options.logger);
+  let monitoring: MonitoringServer | undefined;
+  const stop = async () => {
+    await monitoring?.close();
+    await engine.stop();
+    await goPlugins.unregisterAll();
+  };
   return {
     engine,
     registry: options.registry,
-    start: () => engine.start(),
-    async stop() {
-      await engine.stop();
-      await goPlugins.unregisterAll();
+    async start() {
+      await engine.start();
+      const { httpServer, httpListen: listen, httpPort: port } = config.service;
+      if (!httpServer) return;
+      monitoring = await startMonitoringServer(engine, { listen, port, version: VERSION, log: options.logger }).catch(async (error: Error) => {
+        await stop();
+        throw new TributaryError('HTTP_SERVER', `cannot start the HTTP server on ${listen}:${port}: ${error.message}. Change HTTP_Port or HTTP_Listen.`);
+      });
     },
+    stop,
   };
 }
 

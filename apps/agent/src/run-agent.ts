@@ -3,10 +3,9 @@ import { ConfigError, loadPipelineConfig, parseCommandLine } from '@tributary/co
 import { createLogger, TributaryError, type LogSink } from '@tributary/core';
 import { GoPluginHost } from '@tributary/output-abi';
 import { generalHelp, pluginHelp } from './help.js';
-import { startMonitoringServer } from './monitoring-server.js';
 import { createPipeline, createRegistry, loadSharedPlugins } from './pipeline-runtime.js';
+import { VERSION } from './version.js';
 
-export const VERSION = '0.1.0';
 
 /** What the agent talks to; the CLI passes the process's, tests their own. */
 export interface AgentIo {
@@ -69,16 +68,8 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     }
     logger.info(`[agent] Tributary v${VERSION}`);
     await pipeline.start();
-    const { httpServer, httpListen, httpPort } = config.service;
-    const monitoring = httpServer
-      ? await startMonitoringServer(pipeline.engine, { listen: httpListen, port: httpPort, version: VERSION, log: logger }).catch(async (error: Error) => {
-          await pipeline.stop();
-          throw new TributaryError('HTTP_SERVER', `cannot start the HTTP server on ${httpListen}:${httpPort}: ${error.message}. Change HTTP_Port or HTTP_Listen.`);
-        })
-      : undefined;
     const signal = await io.shutdownSignal;
     logger.info(`[engine] caught signal (${signal})`);
-    await monitoring?.close();
     await pipeline.stop();
     return 0;
   } catch (error) {

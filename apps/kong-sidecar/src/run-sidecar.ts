@@ -1,8 +1,8 @@
 import { join } from 'node:path';
 import { encode } from '@msgpack/msgpack';
-import { createPipeline, createRegistry, startMonitoringServer, type MonitoringServer, type PipelineRuntime } from '@tributary/agent';
-import { ConfigError, loadPipelineConfig, parseCommandLine, type InputSection, type PipelineConfig } from '@tributary/config';
-import { createLogger, TributaryError, type EncodedOrObject, type Logger } from '@tributary/core';
+import { createPipeline, createRegistry, type PipelineRuntime } from '@tributary/agent';
+import { ConfigError, loadPipelineConfig, parseCommandLine, type InputSection } from '@tributary/config';
+import { createLogger, TributaryError, type EncodedOrObject } from '@tributary/core';
 import {
   loadPluginDirectory,
   pluginFromModule,
@@ -59,14 +59,8 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
     }
 
     const kongInput = createKongInput();
-    const built = options.pipeline ? startablePipeline(options.pipeline, kongInput.plugin, io) : undefined;
-    const pipeline = built?.pipeline;
+    const pipeline = options.pipeline ? startablePipeline(options.pipeline, kongInput.plugin, io) : undefined;
     await pipeline?.start();
-    let monitoring: MonitoringServer | undefined;
-    if (built && built.config.service.httpServer) {
-      const { httpListen: listen, httpPort: port } = built.config.service;
-      monitoring = await startMonitoringServer(built.pipeline.engine, { listen, port, version: VERSION, log: built.logger });
-    }
     const socketPath = join(options.kongPrefix, options.sockName ?? (options.plugin ? `${options.plugin}.socket` : 'js_pluginserver.sock'));
     const server = await startPluginServer({
       socketPath,
@@ -81,7 +75,6 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
     const reason = await io.shutdown;
     log.info(`shutting down (${reason})`);
     await server.close();
-    await monitoring?.close();
     await pipeline?.stop();
     return 0;
   } catch (error) {
@@ -106,11 +99,7 @@ async function servedPlugins(options: SidecarOptions, log: ServerLog): Promise<L
 }
 
 /** The `--pipeline` config's engine, with the `kong` input added when the config has none. */
-function startablePipeline(
-  file: string,
-  kongInput: ReturnType<typeof createKongInput>['plugin'],
-  io: SidecarIo,
-): { pipeline: PipelineRuntime; config: PipelineConfig; logger: Logger } {
+function startablePipeline(file: string, kongInput: ReturnType<typeof createKongInput>['plugin'], io: SidecarIo): PipelineRuntime {
   const config = loadPipelineConfig(parseCommandLine(['-c', file]), { env: io.env });
   const logger = createLogger({ level: config.service.logLevel, sink: { write: io.stderr } });
   for (const warning of config.warnings) logger.warn(warning);
@@ -127,5 +116,5 @@ function startablePipeline(
     };
     config.inputs.unshift(implicit);
   }
-  return { pipeline: createPipeline(config, { registry: createRegistry([kongInput]), logger }), config, logger };
+  return createPipeline(config, { registry: createRegistry([kongInput]), logger });
 }
