@@ -9,7 +9,6 @@ import {
   pluginInfo,
   PluginLoadError,
   startPluginServer,
-  stderrLog,
   type EmittedRecord,
   type LoadedPlugin,
   type ServerLog,
@@ -44,7 +43,8 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
     }
     if (!options.pluginsDirectory) throw new UsageError('the plugins directory is required: pass -d <directory>.');
 
-    const log = stderrLog(options.verbosity);
+    // One log format on stderr for the plugin server and the pipeline: Fluent Bit's.
+    const log = createLogger({ level: (['warn', 'info', 'debug'] as const)[Math.min(options.verbosity, 2)], sink: { write: io.stderr } }).child('kong');
     const plugins = await servedPlugins(options, log);
 
     if (options.dumpAllPlugins || options.dump) {
