@@ -141,10 +141,20 @@ export class MsgpackReader {
   }
 
   private readExt(): EventTime | { type: number; data: Uint8Array } {
-    if (this.extType === 0 && this.end - this.start === 8) {
+    return this.eventTime('ext') ?? { type: this.extType, data: new Uint8Array(this.bytes.subarray(this.start, this.end)) };
+  }
+
+  /**
+   * The timestamp the last item read by `next()` holds, as Fluent Bit reads one: an EventTime
+   * (ext 0 of 8 bytes) or a number of seconds; undefined for anything else.
+   */
+  eventTime(kind: MsgpackKind): EventTime | undefined {
+    if (kind === 'ext') {
+      if (this.extType !== 0 || this.end - this.start !== 8) return undefined;
       return new EventTime(this.view.getUint32(this.start), this.view.getUint32(this.start + 4));
     }
-    return { type: this.extType, data: new Uint8Array(this.bytes.subarray(this.start, this.end)) };
+    if (kind === 'uint' || kind === 'int' || kind === 'float') return EventTime.fromSeconds(Number(this.value));
+    return undefined;
   }
 }
 

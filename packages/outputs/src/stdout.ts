@@ -1,4 +1,4 @@
-import { defineOutput, EventTime, MsgpackReader, TributaryError } from '@tributary/core';
+import { defineOutput, EventTime, MsgpackReader, TributaryError, type MsgpackKind } from '@tributary/core';
 import { printMsgpackObject } from './fluent-bit-text.js';
 import { jsonNumber, jsonString, msgpackToJson } from './fluent-bit-json.js';
 
@@ -79,12 +79,8 @@ function readTime(reader: MsgpackReader): EventTime {
   return readTimeFrom(reader, reader.next());
 }
 
-function readTimeFrom(reader: MsgpackReader, kind: ReturnType<MsgpackReader['next']>): EventTime {
-  if (kind === 'ext' && reader.end - reader.start === 8) {
-    const view = new DataView(reader.bytes.buffer, reader.bytes.byteOffset + reader.start, 8);
-    return new EventTime(view.getUint32(0), view.getUint32(4));
-  }
-  return EventTime.fromSeconds(Number(kind === 'uint' || kind === 'int' || kind === 'float' ? reader.value : 0));
+function readTimeFrom(reader: MsgpackReader, kind: MsgpackKind): EventTime {
+  return reader.eventTime(kind) ?? new EventTime(0, 0);
 }
 
 function jsonRecords(data: Uint8Array, format: string, dateKey: string, dateFormat: string): string {
