@@ -1,4 +1,4 @@
-import { MsgpackWriter } from './msgpack-writer.js';
+import { MsgpackWriter } from '@tributary/msgpack';
 
 /**
  * Fluent Bit locks a chunk once its content passes 2,048,000 bytes
@@ -7,38 +7,17 @@ import { MsgpackWriter } from './msgpack-writer.js';
  */
 export const CHUNK_MAX_BYTES = 2_048_000;
 
-/**
- * A chunk's buffer is allocated at its full size at once: memory that large is mapped lazily,
- * so a chunk that stays small costs only the pages it writes, and a full one is never copied
- * while it grows.
- */
-const CHUNK_CAPACITY = CHUNK_MAX_BYTES + 64 * 1024;
-
-/**
- * Buffers of released chunks, reused by new ones: at high rates this keeps the heap from
- * churning through megabytes of short-lived buffers per second.
- */
-const pool: MsgpackWriter[] = [];
-const POOL_SIZE = 2;
-
-/** Records of one input instance and one tag, encoded back to back. */
+/** Records of one input instance and one tag, encoded back to back in Fluent Bit's event format. */
 export class Chunk {
-  readonly writer: MsgpackWriter;
   records = 0;
 
   constructor(
     readonly tag: string,
     /** Index of the input instance that wrote it. */
     readonly input: number,
-  ) {
-    this.writer = pool.pop() ?? new MsgpackWriter(CHUNK_CAPACITY);
-  }
-
-  /** Gives the buffer back for reuse; only once no output can still read the bytes. */
-  recycle(): void {
-    this.writer.reset();
-    if (pool.length < POOL_SIZE) pool.push(this.writer);
-  }
+    /** Where the records are written; owned by the chunk store that made the chunk. */
+    readonly writer: MsgpackWriter,
+  ) {}
 
   get size(): number {
     return this.writer.length;
@@ -46,5 +25,10 @@ export class Chunk {
 
   get full(): boolean {
     return this.writer.length >= CHUNK_MAX_BYTES;
+  }
+
+  /** The records (a view of the buffer, not a copy). */
+  bytes(): Buffer {
+    return this.writer.bytes();
   }
 }

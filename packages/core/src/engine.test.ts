@@ -1,47 +1,11 @@
+import { createLogger, silentLogger } from '@tributary/base';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeEvents } from './event-codec.js';
 import { Engine, type EngineOptions } from './engine.js';
-import { createLogger } from './logger.js';
-import { defineInput, defineOutput, type FlushChunk, type FlushResult, type InputContext } from './plugin.js';
+import { defineInput, defineOutput, type FlushChunk, type FlushResult } from './plugin.js';
+import { collectingOutput as recordingOutput, manualInput } from './testing/index.js';
 
-/** An input that appends only when the test says so. */
-function manualInput(name = 'manual') {
-  const handle: { ctx?: InputContext<unknown>; paused: number; resumed: number; exited: number } = { paused: 0, resumed: 0, exited: 0 };
-  const plugin = defineInput({
-    name,
-    description: 'test input',
-    configMap: {},
-    init(ctx) {
-      handle.ctx = ctx;
-      return { pause: () => void handle.paused++, resume: () => void handle.resumed++, exit: () => void handle.exited++ };
-    },
-  });
-  return { plugin, handle, append: (body: Record<string, string | number>, tag?: string) => handle.ctx!.append(body, tag ? { tag } : {}) };
-}
-
-/** An output that records every flush and answers with scripted results (then 'ok'). */
-function recordingOutput(results: Array<FlushResult | Promise<FlushResult>> = []) {
-  const flushes: Array<FlushChunk & { at: number }> = [];
-  const calls: string[] = [];
-  const plugin = defineOutput({
-    name: 'recorder',
-    description: 'test output',
-    configMap: {},
-    init() {
-      return {
-        flush: (chunk: FlushChunk) => {
-          flushes.push({ ...chunk, data: chunk.data.slice(), at: Date.now() });
-          return results.shift() ?? 'ok';
-        },
-        preExit: () => void calls.push('preExit'),
-        exit: () => void calls.push('exit'),
-      };
-    },
-  });
-  return { plugin, flushes, calls };
-}
-
-const quiet = createLogger({ level: 'off' });
+const quiet = silentLogger;
 
 function engine(options: Omit<EngineOptions, 'logger'>): Engine {
   return new Engine({ logger: quiet, random: () => 0, ...options });
@@ -274,10 +238,10 @@ describe('Engine Mem_Buf_Limit', () => {
     const e = engine({ inputs: [{ plugin: input.plugin, memBufLimit: 100 }], outputs: [{ plugin: output.plugin }] });
     await e.start();
     expect(input.append({ text: 'x'.repeat(120) })).toBe(true);
-    expect(input.handle.paused).toBe(1);
+    expect(input.state.paused).toBe(1);
     expect(input.append({ text: 'refused' })).toBe(false);
     await vi.advanceTimersByTimeAsync(1000);
-    expect(input.handle.resumed).toBe(1);
+    expect(input.state.resumed).toBe(1);
     expect(input.append({ text: 'accepted' })).toBe(true);
     expect(e.metrics().inputs[0]).toMatchObject({ records: 2, droppedRecords: 1 });
     await e.stop();
@@ -294,7 +258,7 @@ describe('Engine shutdown', () => {
     await e.stop();
     expect(output.flushes).toHaveLength(1);
     expect(output.calls).toEqual(['preExit', 'exit']);
-    expect(input.handle.exited).toBe(1);
+    expect(input.state.exited).toBe(1);
     expect(e.scheduler.size).toBe(0);
   });
 
@@ -345,6 +309,46 @@ describe('Engine shutdown', () => {
     await stopped;
     expect(output.calls).toEqual(['preExit', 'exit']);
   });
+
+  it('starts nothing after the Grace deadline: drops what waits, waits for what runs, and says so', async () => {
+    const input = manualInput();
+    const lines: string[] = [];
+    const log = createLogger({ sink: { write: (line) => lines.push(line) } });
+    let running = 0;
+    const started: number[] = [];
+    const slow = defineOutput({
+      name: 'slow',
+      description: '',
+      configMap: {},
+      init: () => ({
+        flush: async () => {
+          started.push(Date.now());
+          running++;
+          await new Promise((resolve) => setTimeout(resolve, 3000));
+          running--;
+          return 'ok' as const;
+        },
+      }),
+    });
+    const e = new Engine({ logger: log, grace: 5, inputs: [{ plugin: input.plugin }], outputs: [{ plugin: slow }] });
+    await e.start();
+    for (let second = 0; second < 4; second++) {
+      input.append({ second }, `t${second}`);
+      await vi.advanceTimersByTimeAsync(1000);
+    }
+    const signalledAt = Date.now();
+    const stopped = e.stop();
+    await vi.advanceTimersByTimeAsync(20_000);
+    await stopped;
+    const deadline = signalledAt + 5000;
+    expect(started.every((at) => at <= deadline)).toBe(true);
+    expect(running).toBe(0);
+    const metrics = e.metrics().outputs[0]!;
+    // t0 runs 1–4 s, t1 4–7 s, t2 7–10 s (started before the 9 s deadline); t3 would start at 10 s.
+    expect(metrics).toMatchObject({ procRecords: 3, droppedRecords: 1 });
+    expect(lines.join('')).toMatch(/Grace period of 5 s is over with \d+ tasks pending/);
+    expect(lines.join('')).toMatch(/service has stopped \(\d+ pending tasks\)/);
+  });
 });
 
 describe('Engine records', () => {
@@ -354,7 +358,7 @@ describe('Engine records', () => {
     const e = engine({ inputs: [{ plugin: input.plugin }], outputs: [{ plugin: output.plugin }] });
     await e.start();
     input.append({ n: 1 });
-    expect(() => input.handle.ctx!.append({ bad: (() => 1) as never })).toThrow('manual.0: cannot encode the record: cannot encode a function as msgpack');
+    expect(() => input.state.context!.append({ bad: (() => 1) as never })).toThrow('manual.0: cannot encode the record: cannot encode a function as msgpack');
     input.append({ n: 2 });
     await vi.advanceTimersByTimeAsync(1000);
     expect([...decodeEvents(output.flushes[0]!.data)].map((event) => event.body)).toEqual([{ n: 1 }, { n: 2 }]);
@@ -394,6 +398,6 @@ describe('Engine validation', () => {
     const broken = defineOutput({ name: 'broken', description: '', configMap: {}, init: () => { throw new Error('cannot connect'); } });
     const e = engine({ inputs: [{ plugin: input.plugin }], outputs: [{ plugin: broken }] });
     await expect(e.start()).rejects.toThrow("failed to initialize output 'broken.0': cannot connect");
-    expect(input.handle.exited).toBe(1);
+    expect(input.state.exited).toBe(1);
   });
 });

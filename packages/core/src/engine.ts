@@ -1,36 +1,15 @@
-import { Chunk } from './chunk.js';
-import { resolveConfig, type ConfigMap, type ConfigOf, type Property } from './config-map.js';
-import { TributaryError } from './errors.js';
-import { toLegacyEvents, writeEvent, type EncodedOrObject, type EventFormat } from './event-codec.js';
-import { EventTime } from './event-time.js';
-import { createLogger, type Logger } from './logger.js';
-import { createRouteMatcher, type RouteSpec } from './match.js';
-import { createMetrics, type InstanceMetrics } from './metrics.js';
-import { MsgpackWriter } from './msgpack-writer.js';
-import type { AppendOptions, FlushResult, InputInstance, InputPlugin, OutputInstance, OutputPlugin } from './plugin.js';
-import { DEFAULT_BACKOFF, mayRetry, retryDelaySeconds } from './retry.js';
-import { Scheduler, type Timer } from './scheduler.js';
-
-/** One `[INPUT]` of the pipeline. */
-export interface EngineInputSpec {
-  readonly plugin: InputPlugin<ConfigMap>;
-  readonly tag?: string | undefined;
-  readonly alias?: string | undefined;
-  /** Mem_Buf_Limit in bytes; 0 is unlimited. */
-  readonly memBufLimit?: number | undefined;
-  readonly properties?: readonly Property[];
-}
-
-/** One `[OUTPUT]` of the pipeline. */
-export interface EngineOutputSpec extends RouteSpec {
-  readonly plugin: OutputPlugin<ConfigMap>;
-  readonly alias?: string | undefined;
-  /** Retries per chunk: −1 unlimited, 0 none; Fluent Bit's default is 1. */
-  readonly retryLimit?: number | undefined;
-  /** Concurrent flushes of this instance; 0 and 1 both mean one at a time. */
-  readonly workers?: number | undefined;
-  readonly properties?: readonly Property[];
-}
+import { createLogger, messageOf, type Logger } from '@tributary/base';
+import type { Chunk } from './chunk.js';
+import { MemoryChunkStore, type ChunkStore } from './chunk-store.js';
+import { CoreError } from './errors.js';
+import type { FilterChain } from './filter-chain.js';
+import { createInputSlot, createOutputSlot, type EngineInputSpec, type EngineOutputSpec, type InputSlot, type OutputSlot } from './engine-instances.js';
+import type { InstanceMetrics } from './metrics.js';
+import { DEFAULT_BACKOFF, type Backoff } from './retry.js';
+import { Router } from './router.js';
+import { Scheduler } from './scheduler.js';
+import { Task } from './task.js';
+import type { OutputQueue } from './output-queue.js';
 
 export interface EngineOptions {
   readonly inputs: readonly EngineInputSpec[];
@@ -40,494 +19,242 @@ export interface EngineOptions {
   /** Seconds to keep flushing at shutdown (Fluent Bit `Grace`, default 5; −1 waits for all). */
   readonly grace?: number;
   /** Retry backoff, `scheduler.base` and `scheduler.cap` in seconds. */
-  readonly backoff?: { base: number; cap: number };
+  readonly backoff?: Backoff;
   readonly logger?: Logger;
   /** Source of randomness for backoff jitter (tests pin it). */
   readonly random?: () => number;
+  /** Where chunks live; memory unless a durable store is given. */
+  readonly chunkStore?: ChunkStore;
+  /** The filter stage between append and chunk; none by default. */
+  readonly filters?: FilterChain;
 }
 
-interface InputRuntime {
-  readonly index: number;
-  readonly name: string;
-  readonly plugin: InputPlugin<ConfigMap>;
-  readonly tag: string;
-  readonly memBufLimit: number;
-  readonly config: ConfigOf<ConfigMap>;
-  readonly log: Logger;
-  readonly metrics: InstanceMetrics;
-  instance?: InputInstance;
-  /** Chunks still taking records, by tag. */
-  readonly open: Map<string, Chunk>;
-  buffered: number;
-  paused: boolean;
-  /** How many times Mem_Buf_Limit paused it. */
-  pauses: number;
-}
-
-interface OutputRuntime {
-  readonly name: string;
-  readonly spec: EngineOutputSpec;
-  format: EventFormat;
-  readonly matches: (tag: string) => boolean;
-  readonly retryLimit: number;
-  readonly concurrency: number;
-  readonly config: ConfigOf<ConfigMap>;
-  readonly log: Logger;
-  readonly metrics: InstanceMetrics;
-  instance?: OutputInstance;
-  readonly queue: Delivery[];
-  inFlight: number;
-}
-
-interface Task {
-  readonly id: number;
-  readonly chunk: Chunk;
-  remaining: number;
-  legacy?: Uint8Array;
-}
-
-interface Delivery {
-  readonly task: Task;
-  readonly output: OutputRuntime;
-  /** Retries done so far (Fluent Bit's `attempts`). */
-  attempts: number;
-  timer?: Timer;
-}
-
-type State = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
+/** new → starting (instances initialise) → running → stopping (Grace) → stopped. */
+export type EngineState = 'new' | 'starting' | 'running' | 'stopping' | 'stopped';
 
 /**
- * The pipeline: inputs append records into chunks per (input, tag); every `flush` seconds, or
- * as soon as a chunk is full, chunks become tasks routed to the outputs whose Match selects
- * their tag; each output has a queue drained by up to `workers` concurrent flushes, with
- * Fluent Bit's retry and shutdown semantics. Constructing an engine validates every instance's
- * properties; `start` initialises them.
+ * The pipeline, split as Fluent Bit splits it: inputs append into their input buffers (chunks
+ * per tag, Mem_Buf_Limit); every `flush` seconds, or as soon as a chunk is full, chunks become
+ * tasks that the router sends to the output queues whose Match selects their tag; each queue
+ * flushes, retries and drops with Fluent Bit's semantics. The engine only wires these and owns
+ * the lifecycle. Constructing it validates every instance's properties; `start` initialises them.
  */
-export class Engine {
+export class Engine implements AsyncDisposable {
   readonly scheduler = new Scheduler();
   readonly log: Logger;
-  private readonly inputs: InputRuntime[];
-  private readonly outputs: OutputRuntime[];
+  private readonly inputs: InputSlot[];
+  private readonly outputs: OutputSlot[];
+  private readonly router: Router<OutputQueue>;
   /** Chunks that filled up and wait to be dispatched. */
   private readonly ready: Chunk[] = [];
-  private readonly retries = new Set<Delivery>();
   private readonly flushSeconds: number;
   private readonly grace: number;
-  private readonly backoff: { base: number; cap: number };
-  private readonly random: () => number;
-  private state: State = 'new';
+  private stateNow: EngineState = 'new';
   private activeTasks = 0;
   private nextTaskId = 0;
-  private idleWaiters: Array<() => void> = [];
-  private flushWaiters: Array<() => void> = [];
+  private whenIdle: (() => void) | undefined;
   private stopping?: Promise<void>;
 
   constructor(options: EngineOptions) {
     this.log = options.logger ?? createLogger();
     this.flushSeconds = options.flush ?? 1;
     this.grace = options.grace ?? 5;
-    this.backoff = options.backoff ?? DEFAULT_BACKOFF;
-    this.random = options.random ?? Math.random;
-    this.inputs = options.inputs.map((spec, index) => this.createInput(spec, index));
-    const routeAll = options.inputs.length === 1 && options.outputs.length === 1;
-    this.outputs = options.outputs.map((spec, index) => this.createOutput(spec, index, routeAll));
-  }
-
-  private createInput(spec: EngineInputSpec, index: number): InputRuntime {
-    const name = spec.alias ?? `${spec.plugin.name}.${index}`;
-    return {
-      index,
-      name,
-      plugin: spec.plugin,
-      tag: spec.tag ?? `${spec.plugin.name}.${index}`,
-      memBufLimit: spec.memBufLimit ?? 0,
-      config: resolveConfig(name, spec.plugin.configMap, spec.properties ?? []),
-      log: this.log.child(`input:${spec.plugin.name}:${name}`),
-      metrics: createMetrics(name),
-      open: new Map(),
-      buffered: 0,
-      paused: false,
-      pauses: 0,
+    const store = options.chunkStore ?? new MemoryChunkStore();
+    const hooks = { store, filters: options.filters, chunkFull: (chunk: Chunk) => this.chunkFull(chunk) };
+    const engine = { log: this.log, scheduler: this.scheduler, isRunning: () => this.stateNow === 'running' };
+    this.inputs = options.inputs.map((spec, index) => createInputSlot(spec, index, hooks, engine));
+    const lone = options.inputs.length === 1 && options.outputs.length === 1;
+    const queues = {
+      scheduler: this.scheduler,
+      backoff: options.backoff ?? DEFAULT_BACKOFF,
+      random: options.random ?? Math.random,
+      settled: (task: Task) => this.settled(task),
     };
+    this.outputs = options.outputs.map((spec, index) => createOutputSlot(spec, index, lone, queues, this.log));
+    this.router = new Router(this.outputs.map((slot) => slot.queue));
   }
 
-  private createOutput(spec: EngineOutputSpec, index: number, routeAll: boolean): OutputRuntime {
-    const name = spec.alias ?? `${spec.plugin.name}.${index}`;
-    const log = this.log.child(`output:${spec.plugin.name}:${name}`);
-    let route: RouteSpec = spec;
-    if (spec.match === undefined && spec.matchRegex === undefined) {
-      // Fluent Bit's one exception: a lone input and a lone output need no Match.
-      if (routeAll) route = { match: '*' };
-      else log.warn(`NO match for ${name} output instance: it receives no records. Add 'Match *' or a tag pattern.`);
-    }
-    const { configMap } = spec.plugin;
-    return {
-      name,
-      spec,
-      format: spec.plugin.eventFormat ?? 'v2',
-      matches: createRouteMatcher(route),
-      retryLimit: spec.retryLimit ?? 1,
-      concurrency: Math.max(1, spec.workers ?? 0),
-      config: configMap === undefined ? {} : resolveConfig(name, configMap, spec.properties ?? []),
-      log,
-      metrics: createMetrics(name),
-      queue: [],
-      inFlight: 0,
-    };
+  get state(): EngineState {
+    return this.stateNow;
   }
 
-  /** Initialises inputs then outputs in config order, and starts the flush timer. */
+  /** Initialises inputs then outputs in config order, runs the outputs' pre-run, and starts the flush timer. */
   async start(): Promise<void> {
-    if (this.state !== 'new') throw new Error('the engine was already started');
+    if (this.stateNow !== 'new') throw new CoreError('INIT_FAILED', 'the engine was already started');
     // Inputs may append while outputs initialise (a Go init runs off the event loop), but
     // nothing is dispatched and no collector runs until every output is ready.
-    this.state = 'starting';
+    this.stateNow = 'starting';
     let current = '';
     try {
       for (const input of this.inputs) {
-        current = `input '${input.name}'`;
-        input.instance = await input.plugin.init(this.inputContext(input));
+        current = `input '${input.buffer.name}'`;
+        input.buffer.instance = await input.init();
       }
       for (const output of this.outputs) {
-        current = `output '${output.name}'`;
-        output.instance = await output.spec.plugin.init({
-          config: output.config,
-          properties: output.spec.properties ?? [],
-          name: output.name,
-          log: output.log,
-          workers: output.concurrency,
-        });
-        output.format = output.instance.eventFormat ?? output.format;
+        current = `output '${output.queue.name}'`;
+        const instance = await output.init();
+        output.queue.instance = instance;
+        output.queue.format = instance.eventFormat ?? 'v2';
       }
       for (const output of this.outputs) {
-        current = `output '${output.name}'`;
-        await output.instance?.preRun?.();
+        current = `output '${output.queue.name}'`;
+        await output.queue.instance?.preRun?.();
       }
     } catch (error) {
       await this.exitInstances();
       this.scheduler.cancelAll();
-      this.state = 'stopped';
-      throw new TributaryError('INIT_FAILED', `failed to initialize ${current}: ${messageOf(error)}`, { cause: error });
+      this.stateNow = 'stopped';
+      throw new CoreError('INIT_FAILED', `failed to initialize ${current}: ${messageOf(error)}`, { cause: error });
     }
-    this.state = 'running';
+    this.stateNow = 'running';
     this.scheduler.every(this.flushSeconds * 1000, () => this.flush());
     this.log.info(`[engine] started (pid=${process.pid})`);
-    this.flushReady();
-  }
-
-  private inputContext(input: InputRuntime) {
-    return {
-      config: input.config,
-      name: input.name,
-      tag: input.tag,
-      log: input.log,
-      append: (body: EncodedOrObject, options?: AppendOptions) => this.append(input, body, options),
-      get paused() {
-        return input.paused;
-      },
-      collectEvery: (ms: number, collect: () => void): Timer =>
-        this.scheduler.every(ms, () => {
-          if (this.state !== 'running' || input.paused) return;
-          try {
-            collect();
-          } catch (error) {
-            input.log.error(`collector failed: ${messageOf(error)}`);
-          }
-        }),
-    };
-  }
-
-  private append(input: InputRuntime, body: EncodedOrObject, options: AppendOptions = {}): boolean {
-    if (input.paused || this.state === 'stopped') {
-      input.metrics.droppedRecords++;
-      return false;
-    }
-    const tag = options.tag ?? input.tag;
-    let chunk = input.open.get(tag);
-    if (!chunk) {
-      chunk = new Chunk(tag, input.index);
-      input.open.set(tag, chunk);
-    }
-    const before = chunk.size;
-    try {
-      writeEvent(chunk.writer, 'v2', options.time ?? EventTime.now(), body, options.metadata);
-    } catch (error) {
-      // Roll back the partial record: a chunk must only ever hold whole records, and a chunk
-      // left empty is dropped (Fluent Bit never flushes an empty chunk).
-      chunk.writer.length = before;
-      if (chunk.records === 0) {
-        input.open.delete(tag);
-        chunk.recycle();
-      }
-      throw new TributaryError('INVALID_RECORD', `${input.name}: cannot encode the record: ${messageOf(error)}`, { cause: error });
-    }
-    const added = chunk.size - before;
-    chunk.records++;
-    input.buffered += added;
-    input.metrics.records++;
-    input.metrics.bytes += added;
-    if (chunk.full) {
-      input.open.delete(tag);
-      this.ready.push(chunk);
-      if (this.ready.length === 1) queueMicrotask(() => this.flushReady());
-    }
-    if (input.memBufLimit > 0 && input.buffered >= input.memBufLimit) {
-      this.pause(input, `mem buf overlimit (${input.buffered} bytes >= ${input.memBufLimit})`);
-    }
-    return true;
+    this.dispatchReady();
   }
 
   /** Turns every chunk into a task now (the flush timer does this every `flush` seconds). */
   flush(): void {
-    if (this.state === 'new' || this.state === 'starting') return;
-    this.flushReady();
-    for (const input of this.inputs) {
-      if (input.open.size === 0) continue;
-      const chunks = [...input.open.values()];
-      input.open.clear();
-      for (const chunk of chunks) this.dispatch(chunk);
-    }
+    if (this.stateNow === 'new' || this.stateNow === 'starting') return;
+    this.dispatchReady();
+    for (const input of this.inputs) for (const chunk of input.buffer.takeOpen()) this.dispatch(chunk);
   }
 
-  /** Dispatches the chunks that filled up, without waiting for the flush timer. */
-  private flushReady(): void {
-    if (this.state === 'new' || this.state === 'starting' || this.ready.length === 0) return;
+  private chunkFull(chunk: Chunk): void {
+    this.ready.push(chunk);
+    if (this.ready.length === 1) queueMicrotask(() => this.dispatchReady());
+  }
+
+  private dispatchReady(): void {
+    if (this.stateNow === 'new' || this.stateNow === 'starting') return;
     for (const chunk of this.ready.splice(0)) this.dispatch(chunk);
   }
 
   private dispatch(chunk: Chunk): void {
-    const targets = this.outputs.filter((output) => output.matches(chunk.tag));
-    if (targets.length === 0) {
+    const routes = this.router.routes(chunk.tag);
+    if (routes.length === 0) {
       this.log.debug(`[router] no output matches tag '${chunk.tag}': ${chunk.records} records discarded`);
-      this.release(chunk);
+      this.inputs[chunk.input]!.buffer.release(chunk);
       return;
     }
-    const task: Task = { id: this.nextTaskId++, chunk, remaining: targets.length };
+    const task = new Task(this.nextTaskId++, chunk, routes.length);
     this.activeTasks++;
-    for (const output of targets) {
-      output.queue.push({ task, output, attempts: 0 });
-      this.pump(output);
-    }
+    for (const queue of routes) queue.enqueue(task);
   }
 
-  private pump(output: OutputRuntime): void {
-    while (output.inFlight < output.concurrency && output.queue.length > 0) {
-      void this.deliver(output, output.queue.shift()!);
-    }
-  }
-
-  private async deliver(output: OutputRuntime, delivery: Delivery): Promise<void> {
-    const { task } = delivery;
-    output.inFlight++;
-    let result: FlushResult;
-    try {
-      result = await output.instance!.flush({
-        data: this.payload(task, output.format),
-        tag: task.chunk.tag,
-        records: task.chunk.records,
-      });
-    } catch (error) {
-      output.log.error(`flush failed: ${messageOf(error)}`);
-      result = 'error';
-    }
-    output.inFlight--;
-    this.settle(delivery, result);
-    this.pump(output);
-    if (this.flushWaiters.length > 0 && !this.outputs.some((o) => o.inFlight > 0)) {
-      for (const wake of this.flushWaiters.splice(0)) wake();
-    }
-  }
-
-  private payload(task: Task, format: EventFormat): Uint8Array {
-    const bytes = task.chunk.writer.bytes();
-    if (format === 'v2') return bytes;
-    if (!task.legacy) {
-      const writer = new MsgpackWriter(bytes.length);
-      toLegacyEvents(bytes, writer);
-      task.legacy = writer.bytes();
-    }
-    return task.legacy;
-  }
-
-  private settle(delivery: Delivery, result: FlushResult): void {
-    const { task, output } = delivery;
-    const { chunk } = task;
-    const metrics = output.metrics;
-    if (result === 'ok') {
-      metrics.procRecords += chunk.records;
-      metrics.procBytes += chunk.size;
-      this.finish(delivery);
-    } else if (result === 'retry') {
-      this.retry(delivery);
-    } else {
-      if (result !== 'error') output.log.error(`flush returned an unknown result ${String(result)}: treated as an error`);
-      metrics.errors++;
-      metrics.droppedRecords += chunk.records;
-      output.log.warn(`chunk '${chunk.tag}' (${chunk.records} records) failed and is dropped: task_id=${task.id}`);
-      this.finish(delivery);
-    }
-  }
-
-  private retry(delivery: Delivery): void {
-    const { task, output } = delivery;
-    const metrics = output.metrics;
-    if (!mayRetry(output.retryLimit, delivery.attempts)) {
-      metrics.retriesFailed++;
-      metrics.droppedRecords += task.chunk.records;
-      const why = output.retryLimit === 0 ? 'is not retried (Retry_Limit no_retries)' : `cannot be retried (Retry_Limit ${output.retryLimit} reached)`;
-      output.log.warn(`chunk '${task.chunk.tag}' ${why}: task_id=${task.id}, ${task.chunk.records} records dropped`);
-      this.finish(delivery);
-      return;
-    }
-    delivery.attempts++;
-    metrics.retries++;
-    metrics.retriedRecords += task.chunk.records;
-    const seconds = this.state === 'running' ? retryDelaySeconds(delivery.attempts, this.backoff, this.random) : 1;
-    output.log.warn(`failed to flush chunk '${task.chunk.tag}', retry in ${seconds} seconds: task_id=${task.id}`);
-    this.retries.add(delivery);
-    delivery.timer = this.scheduler.after(seconds * 1000, () => this.requeue(delivery));
-  }
-
-  private requeue(delivery: Delivery): void {
-    this.retries.delete(delivery);
-    delivery.timer = undefined;
-    delivery.output.queue.push(delivery);
-    this.pump(delivery.output);
-  }
-
-  private finish(delivery: Delivery): void {
-    const task = delivery.task;
+  private settled(task: Task): void {
     if (--task.remaining > 0) return;
     this.activeTasks--;
-    this.release(task.chunk);
-    if (this.activeTasks === 0 && this.ready.length === 0 && this.inputs.every((input) => input.open.size === 0)) {
-      for (const wake of this.idleWaiters.splice(0)) wake();
+    this.inputs[task.chunk.input]!.buffer.release(task.chunk);
+    if (this.whenIdle && this.activeTasks === 0 && this.ready.length === 0 && this.inputs.every((input) => input.buffer.open.size === 0)) {
+      this.whenIdle();
     }
-  }
-
-  private release(chunk: Chunk): void {
-    const input = this.inputs[chunk.input]!;
-    input.buffered -= chunk.size;
-    chunk.recycle();
-    if (input.paused && this.state === 'running' && input.buffered < input.memBufLimit) this.resume(input);
-  }
-
-  private pause(input: InputRuntime, why: string): void {
-    if (input.paused) return;
-    input.paused = true;
-    input.pauses++;
-    // A busy pipeline pauses an input many times a second: warn once, then keep it at debug.
-    if (why === 'shutdown') input.log.info(`pausing ${input.name}`);
-    else if (input.pauses === 1) input.log.warn(`paused (${why}); further pauses are logged at debug level`);
-    else input.log.debug(`paused (${why})`);
-    input.instance?.pause?.();
-  }
-
-  private resume(input: InputRuntime): void {
-    input.paused = false;
-    input.log.debug('resume (mem buf overlimit)');
-    input.instance?.resume?.();
   }
 
   /**
-   * Fluent Bit's shutdown: pause every input, run pending retries now, and keep flushing until
-   * nothing is pending or `grace` seconds have passed; then wait for flushes already running,
-   * and call the outputs' pre-exit and exit hooks, then the inputs' exit hooks, in config order.
+   * Fluent Bit's shutdown: pause every input, run pending retries now (they wait 1 s from then
+   * on), and keep flushing once a second until nothing is pending or `grace` seconds have
+   * passed. Then nothing new starts: what still waits is dropped and counted, flushes already
+   * running are waited for, and the outputs' pre-exit and exit hooks run, then the inputs' exit
+   * hooks, in config order.
    */
   stop(): Promise<void> {
     this.stopping ??= this.shutdown();
     return this.stopping;
   }
 
-  private async shutdown(): Promise<void> {
-    if (this.state === 'new') {
-      this.state = 'stopped';
-      return;
-    }
-    this.state = 'stopping';
-    for (const input of this.inputs) this.pause(input, 'shutdown');
-    this.scheduler.cancelAll();
-    for (const delivery of [...this.retries]) {
-      delivery.timer?.cancel();
-      this.requeue(delivery);
-    }
-    this.flush();
-    const pending = await this.drain();
-    if (pending > 0) this.dropPending();
-    await this.whenNoFlushRuns();
-    this.log.info(`[engine] service has stopped (${pending} pending tasks)`);
-    await this.exitInstances();
-    this.scheduler.cancelAll();
-    this.state = 'stopped';
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.stop();
   }
 
-  /** Resolves with the number of tasks still pending when everything settled or grace ran out. */
-  private drain(): Promise<number> {
+  private async shutdown(): Promise<void> {
+    if (this.stateNow === 'new') {
+      this.stateNow = 'stopped';
+      return;
+    }
+    this.stateNow = 'stopping';
+    for (const { buffer } of this.inputs) {
+      buffer.resumable = false;
+      buffer.pause('shutdown');
+    }
+    this.scheduler.cancelAll();
+    for (const { queue } of this.outputs) {
+      queue.mode = 'draining';
+      queue.retryNow();
+    }
+    this.flush();
+    const pending = (await this.drainWithinGrace()) ? 0 : this.closeQueues();
+    await Promise.all(this.outputs.map(({ queue }) => queue.whenIdle()));
+    this.log.info(`[engine] service has stopped (${pending} pending tasks)`);
+    for (const { buffer } of this.inputs) buffer.accepting = false;
+    await this.exitInstances();
+    this.scheduler.cancelAll();
+    this.stateNow = 'stopped';
+  }
+
+  /** Resolves true once every task has settled, false when `grace` seconds passed first. */
+  private drainWithinGrace(): Promise<boolean> {
     return new Promise((resolve) => {
-      if (this.activeTasks === 0) return resolve(0);
+      if (this.activeTasks === 0) return resolve(true);
       let ticks = 0;
       const tick = this.scheduler.every(1000, () => {
-        ticks++;
-        if (this.grace !== -1 && ticks >= this.grace) {
+        if (this.grace !== -1 && ++ticks >= this.grace) {
           tick.cancel();
-          resolve(this.activeTasks);
+          this.whenIdle = undefined;
+          resolve(false);
         } else {
           this.flush();
         }
       });
-      this.idleWaiters.push(() => {
+      this.whenIdle = () => {
+        this.whenIdle = undefined;
         tick.cancel();
-        resolve(0);
-      });
+        resolve(true);
+      };
     });
   }
 
-  private dropPending(): void {
-    for (const delivery of [...this.retries]) {
-      delivery.timer?.cancel();
-      this.retries.delete(delivery);
-      delivery.output.metrics.droppedRecords += delivery.task.chunk.records;
-    }
-    for (const output of this.outputs) {
-      for (const delivery of output.queue.splice(0)) output.metrics.droppedRecords += delivery.task.chunk.records;
-    }
-  }
-
-  /** Flushes already running cannot be cancelled (a Go flush owns its thread): wait for them. */
-  private whenNoFlushRuns(): Promise<void> {
-    if (!this.outputs.some((output) => output.inFlight > 0)) return Promise.resolve();
-    return new Promise((resolve) => this.flushWaiters.push(resolve));
+  /** Grace is over: close every queue and say what is left and where it went. Returns the tasks pending. */
+  private closeQueues(): number {
+    const pending = this.activeTasks;
+    const running = this.outputs.reduce((sum, { queue }) => sum + queue.inFlight, 0);
+    let dropped = 0;
+    for (const { queue } of this.outputs) dropped += queue.close();
+    this.log.warn(
+      `[engine] Grace period of ${this.grace} s is over with ${pending} tasks pending: ` +
+        `${dropped} records that were queued or waiting for a retry are dropped; ` +
+        `${running} flushes still running are waited for, and nothing new starts.`,
+    );
+    return pending;
   }
 
   private async exitInstances(): Promise<void> {
-    for (const output of this.outputs) {
-      const instance = output.instance;
+    for (const { queue } of this.outputs) {
+      const instance = queue.instance;
       if (!instance) continue;
-      output.instance = undefined;
+      queue.instance = undefined;
       try {
         await instance.preExit?.();
         await instance.exit?.();
       } catch (error) {
-        output.log.error(`exit failed: ${messageOf(error)}`);
+        queue.log.error(`exit failed: ${messageOf(error)}`);
       }
     }
-    for (const input of this.inputs) {
-      const instance = input.instance;
-      input.instance = undefined;
+    for (const { buffer } of this.inputs) {
+      const instance = buffer.instance;
+      buffer.instance = undefined;
       try {
         await instance?.exit?.();
       } catch (error) {
-        input.log.error(`exit failed: ${messageOf(error)}`);
+        buffer.log.error(`exit failed: ${messageOf(error)}`);
       }
     }
   }
 
   /** Counters of every instance. */
   metrics(): { inputs: InstanceMetrics[]; outputs: InstanceMetrics[] } {
-    return { inputs: this.inputs.map((i) => ({ ...i.metrics })), outputs: this.outputs.map((o) => ({ ...o.metrics })) };
+    return {
+      inputs: this.inputs.map(({ buffer }) => ({ ...buffer.metrics })),
+      outputs: this.outputs.map(({ queue }) => ({ ...queue.metrics })),
+    };
   }
-}
-
-function messageOf(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
 }

@@ -1,26 +1,26 @@
-/** Where a setting came from: a config file and line, or the command line. */
-export interface SourceLocation {
-  file: string;
-  line: number;
-}
+import { TributaryError } from '@tributary/base';
 
-/** Renders a location as `file:line`, or the file alone when the line is unknown (0). */
-export function formatLocation(source: SourceLocation | undefined): string {
-  if (!source) return '';
-  return source.line > 0 ? `${source.file}:${source.line}` : source.file;
-}
+/** What the pipeline core reports. */
+export type CoreErrorCode =
+  /** A property that is unknown or whose value does not parse. */
+  | 'INVALID_PROPERTY'
+  /** A record an input gave that cannot be encoded. */
+  | 'INVALID_RECORD'
+  /** Bytes that are msgpack but not Fluent Bit log events. */
+  | 'EVENT_FORMAT'
+  /** A plugin instance failed to start. */
+  | 'INIT_FAILED'
+  /** A section names a plugin that does not exist. */
+  | 'UNKNOWN_PLUGIN'
+  /** `tls on` for a plugin that cannot do TLS. */
+  | 'TLS_UNSUPPORTED'
+  /** A feature the config asks for that Tributary does not have. */
+  | 'UNSUPPORTED';
 
-/**
- * An error a user can fix: the message says what is wrong, where, and how to fix it, so the
- * CLI prints it alone, without a stack trace.
- */
-export class TributaryError extends Error {
-  constructor(
-    readonly code: string,
-    message: string,
-    options?: { cause?: unknown },
-  ) {
-    super(message, options);
-    this.name = 'TributaryError';
+/** An error of the pipeline core; the message says what to fix. */
+export class CoreError extends TributaryError<CoreErrorCode> {
+  constructor(code: CoreErrorCode, message: string, options?: { cause?: unknown }) {
+    super(code, message, options);
+    this.name = 'CoreError';
   }
 }

@@ -1,8 +1,9 @@
+import { decode, ExtensionCodec } from '@msgpack/msgpack';
+import { TributaryError } from '@tributary/base';
+import { EventTime, Float64, MsgpackWriter } from '@tributary/msgpack';
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEvents, EventFormatError, toLegacyEvents, writeEvent } from './event-codec.js';
-import { EventTime } from './event-time.js';
-import { Float64 } from './float64.js';
-import { MsgpackWriter } from './msgpack-writer.js';
+import { decodeEvents, toLegacyEvents, writeEvent } from './event-codec.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const fromHex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
@@ -16,13 +17,13 @@ const FLUENT_BIT_LEGACY_DUMMY = fromHex('92 d7 00 6553f100 075bcd15 81 a7 6d6573
 describe('writeEvent', () => {
   it('writes the v2 envelope byte for byte as Fluent Bit', () => {
     const writer = new MsgpackWriter();
-    writeEvent(writer, 'v2', new EventTime(1700000000, 123456789), { message: 'dummy' });
+    writeEvent(writer, 'v2', 1700000000, 123456789, { message: 'dummy' });
     expect(hex(writer.bytes())).toBe(hex(FLUENT_BIT_V2_DUMMY));
   });
 
   it('writes the legacy envelope', () => {
     const writer = new MsgpackWriter();
-    writeEvent(writer, 'legacy', new EventTime(1700000000, 123456789), { message: 'dummy' });
+    writeEvent(writer, 'legacy', 1700000000, 123456789, { message: 'dummy' });
     expect(hex(writer.bytes())).toBe(hex(FLUENT_BIT_LEGACY_DUMMY));
   });
 
@@ -30,7 +31,7 @@ describe('writeEvent', () => {
     const body = fromHex('81 a1 61 01');
     const metadata = fromHex('81 a1 6d c3');
     const writer = new MsgpackWriter();
-    writeEvent(writer, 'v2', new EventTime(1, 2), body, metadata);
+    writeEvent(writer, 'v2', 1, 2, body, metadata);
     expect(hex(writer.bytes())).toBe('9292d700000000010000000281a16dc381a16101');
   });
 });
@@ -81,18 +82,18 @@ describe('decodeEvents', () => {
       wide: 'x'.repeat(70000),
     };
     const writer = new MsgpackWriter(16);
-    for (let i = 0; i < 3; i++) writeEvent(writer, 'v2', new EventTime(10 + i, 20), body, { meta: i });
+    for (let i = 0; i < 3; i++) writeEvent(writer, 'v2', 10 + i, 20, body, { meta: i });
     const events = [...decodeEvents(writer.bytes())];
     expect(events).toHaveLength(3);
     expect(events[2]!.time).toEqual(new EventTime(12, 20));
     expect(events[2]!.metadata).toEqual({ meta: 2 });
-    expect(events[0]!.body).toEqual({ ...body, double: 3 });
+    expect(events[0]!.body).toEqual({ ...body, double: 3, bin: Buffer.from(body.bin) });
   });
 
   it('rejects a record that is not [header, body]', () => {
     const writer = new MsgpackWriter();
     writer.writeValue(42);
-    expect(() => [...decodeEvents(writer.bytes())]).toThrow(EventFormatError);
+    expect(() => [...decodeEvents(writer.bytes())]).toThrow(expect.objectContaining({ code: 'EVENT_FORMAT' }));
     expect(() => [...decodeEvents(writer.bytes())]).toThrow(/byte 0 is not a 2-element array/);
   });
 
@@ -107,5 +108,79 @@ describe('toLegacyEvents', () => {
     const writer = new MsgpackWriter();
     toLegacyEvents(mixed, writer);
     expect(hex(writer.bytes())).toBe(hex(Buffer.concat([FLUENT_BIT_LEGACY_DUMMY, FLUENT_BIT_LEGACY_DUMMY, FLUENT_BIT_LEGACY_DUMMY])));
+  });
+});
+
+/** A standard decoder that reads EventTime (ext 0) as [sec, nsec], to check our bytes independently. */
+const extensions = new ExtensionCodec();
+extensions.register({
+  type: 0,
+  encode: () => null,
+  decode: (data) => {
+    const view = new DataView(data.buffer, data.byteOffset, data.byteLength);
+    return { sec: view.getUint32(0), nsec: view.getUint32(4) };
+  },
+});
+const standardDecode = (bytes: Uint8Array) => decode(bytes, { extensionCodec: extensions });
+
+/** The standard decoder refuses a `__proto__` key (ours keeps it as an own property: see the msgpack reader tests). */
+const withoutProtoKeys = (value: unknown) => !JSON.stringify(value).includes('"__proto__"');
+
+const records = fc.array(
+  fc.record({
+    sec: fc.integer({ min: 0, max: 2 ** 32 - 1 }),
+    nsec: fc.integer({ min: 0, max: 999_999_999 }),
+    body: fc.dictionary(fc.string(), fc.jsonValue()).filter(withoutProtoKeys),
+    metadata: fc.option(fc.dictionary(fc.string(), fc.jsonValue()).filter(withoutProtoKeys), { nil: undefined }),
+  }),
+  { minLength: 1, maxLength: 5 },
+);
+
+describe('the event codec (properties)', () => {
+  it('writes records a standard msgpack decoder reads as Fluent Bit events, and decodes them back', () => {
+    fc.assert(
+      fc.property(records, (events) => {
+        const writer = new MsgpackWriter(64);
+        for (const e of events) writeEvent(writer, 'v2', e.sec, e.nsec, e.body as never, e.metadata as never);
+        const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+        const decoded = [...decodeEvents(writer.bytes())];
+        expect(decoded.map((d) => [d.time.sec, d.time.nsec, d.metadata, d.body])).toEqual(events.map((e) => [e.sec, e.nsec, json(e.metadata ?? {}), json(e.body)]));
+        // One record at a time through an independent decoder: [[{sec, nsec}, meta], body].
+        const single = new MsgpackWriter(64);
+        writeEvent(single, 'v2', events[0]!.sec, events[0]!.nsec, events[0]!.body as never, events[0]!.metadata as never);
+        expect(standardDecode(single.bytes())).toEqual([[{ sec: events[0]!.sec, nsec: events[0]!.nsec }, json(events[0]!.metadata ?? {})], json(events[0]!.body)]);
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('turns v2 into exactly what the legacy encoder writes', () => {
+    fc.assert(
+      fc.property(records, (events) => {
+        const v2 = new MsgpackWriter(64);
+        const legacy = new MsgpackWriter(64);
+        for (const e of events) {
+          writeEvent(v2, 'v2', e.sec, e.nsec, e.body as never, e.metadata as never);
+          writeEvent(legacy, 'legacy', e.sec, e.nsec, e.body as never);
+        }
+        const converted = new MsgpackWriter(64);
+        toLegacyEvents(v2.bytes(), converted);
+        expect(hex(converted.bytes())).toBe(hex(legacy.bytes()));
+      }),
+      { numRuns: 200 },
+    );
+  });
+
+  it('throws only TributaryErrors for any bytes that are not events', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 48 }), (bytes) => {
+        try {
+          for (const event of decodeEvents(bytes)) void event;
+        } catch (error) {
+          expect(TributaryError.isInstance(error)).toBe(true);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });

@@ -1,6 +1,5 @@
-import { EventTime } from './event-time.js';
-import { MsgpackReader } from './msgpack-reader.js';
-import type { MsgpackValue, MsgpackWriter } from './msgpack-writer.js';
+import { EventTime, MsgpackReader, type MsgpackValue, type MsgpackWriter } from '@tributary/msgpack';
+import { CoreError } from './errors.js';
 
 /**
  * How records are laid out in a chunk: `v2` is Fluent Bit ≥ 2.1's
@@ -9,7 +8,7 @@ import type { MsgpackValue, MsgpackWriter } from './msgpack-writer.js';
  */
 export type EventFormat = 'v2' | 'legacy';
 
-/** A record body or metadata map: an object to encode, or msgpack bytes already encoded. */
+/** A record body or metadata map: an object to encode, or msgpack bytes of a map already encoded. */
 export type EncodedOrObject = { readonly [key: string]: MsgpackValue } | Uint8Array;
 
 /** One decoded log event. */
@@ -19,16 +18,7 @@ export interface LogEvent {
   body: Record<string, unknown>;
 }
 
-const EMPTY_MAP = 0x80;
-
-/** Thrown when bytes hold msgpack that is not a Fluent Bit log event. */
-export class EventFormatError extends Error {
-  readonly code = 'EVENT_FORMAT';
-  constructor(message: string) {
-    super(message);
-    this.name = 'EventFormatError';
-  }
-}
+const EMPTY_MAP = new Uint8Array([0x80]);
 
 /**
  * Writes one record envelope straight into `writer`. Bodies and metadata given as bytes are
@@ -37,27 +27,29 @@ export class EventFormatError extends Error {
 export function writeEvent(
   writer: MsgpackWriter,
   format: EventFormat,
-  time: EventTime,
+  sec: number,
+  nsec: number,
   body: EncodedOrObject,
   metadata?: EncodedOrObject,
 ): void {
   writer.writeArrayHeader(2);
   if (format === 'v2') {
     writer.writeArrayHeader(2);
-    writer.writeEventTime(time.sec, time.nsec);
-    if (metadata === undefined) writer.writeRaw(EMPTY_MAP_BYTES);
-    else writeMapOrBytes(writer, metadata);
+    writer.writeEventTime(sec, nsec);
+    writeMapOrBytes(writer, metadata ?? EMPTY_MAP);
   } else {
-    writer.writeEventTime(time.sec, time.nsec);
+    writer.writeEventTime(sec, nsec);
   }
   writeMapOrBytes(writer, body);
 }
 
-const EMPTY_MAP_BYTES = new Uint8Array([EMPTY_MAP]);
-
 function writeMapOrBytes(writer: MsgpackWriter, value: EncodedOrObject): void {
   if (value instanceof Uint8Array) writer.writeRaw(value);
   else writer.writeMap(value);
+}
+
+function formatError(message: string): CoreError {
+  return new CoreError('EVENT_FORMAT', message);
 }
 
 /**
@@ -73,11 +65,9 @@ export function* decodeEvents(bytes: Uint8Array): Generator<LogEvent> {
 function decodeOne(reader: MsgpackReader): LogEvent {
   const at = reader.offset;
   const record = reader.read();
-  if (!Array.isArray(record) || record.length !== 2) {
-    throw new EventFormatError(`record at byte ${at} is not a 2-element array [header, body]`);
-  }
+  if (!Array.isArray(record) || record.length !== 2) throw formatError(`record at byte ${at} is not a 2-element array [header, body]`);
   const [header, body] = record as [unknown, unknown];
-  if (!isMap(body)) throw new EventFormatError(`record at byte ${at} has a body that is not a map`);
+  if (!isMap(body)) throw formatError(`record at byte ${at} has a body that is not a map`);
   if (Array.isArray(header)) {
     const [time, metadata] = header as [unknown, unknown];
     return { time: toEventTime(time, at), metadata: isMap(metadata) ? metadata : {}, body };
@@ -86,14 +76,14 @@ function decodeOne(reader: MsgpackReader): LogEvent {
 }
 
 function isMap(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array);
+  return typeof value === 'object' && value !== null && !Array.isArray(value) && !(value instanceof Uint8Array) && !(value instanceof EventTime);
 }
 
 function toEventTime(value: unknown, at: number): EventTime {
   if (value instanceof EventTime) return value;
   if (typeof value === 'number') return EventTime.fromSeconds(value);
   if (typeof value === 'bigint') return new EventTime(Number(value), 0);
-  throw new EventFormatError(`record at byte ${at} has a timestamp that is neither EventTime nor a number`);
+  throw formatError(`record at byte ${at} has a timestamp that is neither EventTime nor a number`);
 }
 
 /**
@@ -104,16 +94,13 @@ export function toLegacyEvents(bytes: Uint8Array, writer: MsgpackWriter): void {
   const reader = new MsgpackReader(bytes);
   while (!reader.done) {
     const recordStart = reader.offset;
-    if (reader.next() !== 'array' || reader.size !== 2) {
-      throw new EventFormatError(`record at byte ${recordStart} is not a 2-element array [header, body]`);
-    }
+    if (reader.next() !== 'array' || reader.size !== 2) throw formatError(`record at byte ${recordStart} is not a 2-element array [header, body]`);
     const headerStart = reader.offset;
-    const isV2 = reader.next() === 'array';
-    if (!isV2) {
+    if (reader.next() !== 'array') {
       reader.offset = headerStart;
       reader.skip();
       reader.skip();
-      writer.writeRaw(bytes.subarray(recordStart, reader.offset));
+      writer.writeRaw(reader.bytes.subarray(recordStart, reader.offset));
       continue;
     }
     const headerItems = reader.size;
@@ -124,7 +111,7 @@ export function toLegacyEvents(bytes: Uint8Array, writer: MsgpackWriter): void {
     const bodyStart = reader.offset;
     reader.skip();
     writer.writeArrayHeader(2);
-    writer.writeRaw(bytes.subarray(timeStart, timeEnd));
-    writer.writeRaw(bytes.subarray(bodyStart, reader.offset));
+    writer.writeRaw(reader.bytes.subarray(timeStart, timeEnd));
+    writer.writeRaw(reader.bytes.subarray(bodyStart, reader.offset));
   }
 }

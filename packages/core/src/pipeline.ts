@@ -1,13 +1,16 @@
-import { parseBoolean, type Property } from './config-map.js';
+import { atLocation, type Logger, type LogLevel, type SourceLocation } from '@tributary/base';
+import type { Property } from './config-map.js';
 import type { EngineOptions } from './engine.js';
-import { TributaryError, formatLocation, type SourceLocation } from './errors.js';
-import type { Logger } from './logger.js';
+import { CoreError } from './errors.js';
 import type { PluginRegistry } from './plugin-registry.js';
 
 interface SectionSpec {
   readonly name: string;
   readonly alias?: string | undefined;
+  readonly logLevel?: LogLevel | undefined;
   readonly properties: readonly Property[];
+  /** Keys the core consumes (Listen, Host, Port, tls*, net.* ...). */
+  readonly coreProperties?: readonly Property[];
   readonly source?: SourceLocation;
 }
 
@@ -18,16 +21,7 @@ interface SectionSpec {
 export interface PipelineSpec {
   readonly service: { flush: number; grace: number; schedulerBase: number; schedulerCap: number };
   readonly inputs: ReadonlyArray<SectionSpec & { tag?: string | undefined; memBufLimit: number }>;
-  readonly outputs: ReadonlyArray<
-    SectionSpec & {
-      match?: string | undefined;
-      matchRegex?: string | undefined;
-      retryLimit: number;
-      workers: number;
-      /** Keys the core consumes (tls, host, port ...); only `tls` is checked here. */
-      coreProperties?: readonly Property[];
-    }
-  >;
+  readonly outputs: ReadonlyArray<SectionSpec & { match?: string | undefined; matchRegex?: string | undefined; retryLimit: number; workers: number }>;
   readonly filters?: readonly SectionSpec[];
 }
 
@@ -38,34 +32,31 @@ export interface PipelineSpec {
 export function engineOptionsFromPipeline(pipeline: PipelineSpec, registry: PluginRegistry, logger?: Logger): EngineOptions {
   const filter = pipeline.filters?.[0];
   if (filter) {
-    throw new TributaryError(
+    throw new CoreError(
       'UNKNOWN_PLUGIN',
-      `${where(filter.source)}filter '${filter.name}' is not available: Tributary has no filters yet. Remove the [FILTER] section.`,
+      atLocation(filter.source, `filter '${filter.name}' is not available: Tributary has no filters yet. Remove the [FILTER] section.`),
     );
   }
-  const inputs = pipeline.inputs.map((section) => {
-    const plugin = registry.input(section.name) ?? unknown('input', section, registry.inputs.map((p) => p.name));
-    return { plugin, tag: section.tag, alias: section.alias, memBufLimit: section.memBufLimit, properties: section.properties };
-  });
-  const outputs = pipeline.outputs.map((section) => {
-    const plugin = registry.output(section.name) ?? unknown('output', section, registry.outputs.map((p) => p.name));
-    const tls = section.coreProperties?.find((p) => p.key.toLowerCase() === 'tls');
-    if (tls && parseBoolean(tls.value) && !plugin.supportsTls) {
-      throw new TributaryError(
-        'TLS_UNSUPPORTED',
-        `${where(tls.source)}output '${section.name}' does not support TLS: remove 'tls ${tls.value}' (a Go plugin handles TLS itself, through its own properties).`,
-      );
-    }
-    return {
-      plugin,
-      alias: section.alias,
-      match: section.match,
-      matchRegex: section.matchRegex,
-      retryLimit: section.retryLimit,
-      workers: section.workers,
-      properties: section.properties,
-    };
-  });
+  const inputs = pipeline.inputs.map((section) => ({
+    plugin: registry.input(section.name) ?? unknown('input', section, registry.inputs.map((p) => p.name)),
+    tag: section.tag,
+    alias: section.alias,
+    memBufLimit: section.memBufLimit,
+    logLevel: section.logLevel,
+    properties: section.properties,
+    coreProperties: section.coreProperties,
+  }));
+  const outputs = pipeline.outputs.map((section) => ({
+    plugin: registry.output(section.name) ?? unknown('output', section, registry.outputs.map((p) => p.name)),
+    alias: section.alias,
+    match: section.match,
+    matchRegex: section.matchRegex,
+    retryLimit: section.retryLimit,
+    workers: section.workers,
+    logLevel: section.logLevel,
+    properties: section.properties,
+    coreProperties: section.coreProperties,
+  }));
   return {
     inputs,
     outputs,
@@ -76,15 +67,12 @@ export function engineOptionsFromPipeline(pipeline: PipelineSpec, registry: Plug
   };
 }
 
-function where(source: SourceLocation | undefined): string {
-  const text = formatLocation(source);
-  return text ? `${text}: ` : '';
-}
-
 function unknown(kind: string, section: SectionSpec, names: string[]): never {
-  throw new TributaryError(
+  throw new CoreError(
     'UNKNOWN_PLUGIN',
-    `${where(section.source)}${kind} plugin '${section.name}' does not exist. The available ${kind}s are: ${names.join(', ')}. ` +
-      `A Go plugin must be loaded first with -e or Plugins_File.`,
+    atLocation(
+      section.source,
+      `${kind} plugin '${section.name}' does not exist. The available ${kind}s are: ${names.join(', ')}. A Go plugin must be loaded first with -e or Plugins_File.`,
+    ),
   );
 }

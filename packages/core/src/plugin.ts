@@ -1,30 +1,33 @@
+import type { Logger } from '@tributary/base';
 import type { ConfigMap, ConfigOf, Property } from './config-map.js';
 import type { EncodedOrObject, EventFormat } from './event-codec.js';
-import type { EventTime } from './event-time.js';
-import type { Logger } from './logger.js';
+import type { NetworkSettings, NetworkSpec } from './network.js';
 import type { Timer } from './scheduler.js';
 
-/** Options of one `append`: all optional, defaulting to now, no metadata and the input's tag. */
-export interface AppendOptions {
-  time?: EventTime;
-  metadata?: EncodedOrObject;
-  tag?: string;
-}
+/** The network settings a plugin's context carries: typed for a plugin that declares a network spec. */
+export type NetworkOf<S extends NetworkSpec | undefined> = S extends NetworkSpec ? NetworkSettings : undefined;
 
 /** What an input instance gets from the engine. */
-export interface InputContext<C> {
+export interface InputContext<C, N = NetworkSettings | undefined> {
   /** The typed properties of this instance. */
   readonly config: C;
-  /** The instance name, e.g. `dummy.0`. */
+  /** The instance name, e.g. `dummy.0`, or its `Alias`. */
   readonly name: string;
-  /** The tag records get unless `append` names another: `Tag`, else `<plugin>.<id>`. */
+  /** The tag records get unless an append names another: `Tag`, else `<plugin>.<id>`. */
   readonly tag: string;
   readonly log: Logger;
+  /** `Listen`, `Port`, `tls.*`, `net.*`: for a plugin that declares `network`. */
+  readonly net: N;
   /**
-   * Appends one record. The body may be an object or msgpack bytes of a map (encoded once and
-   * reused). Returns false when the input is paused (Mem_Buf_Limit) and the record was refused.
+   * Appends one record, stamped now, under the instance's tag. The body may be an object or
+   * msgpack bytes of a map (encoded once and reused). Returns false when the input is paused
+   * (Mem_Buf_Limit, shutdown) and the record was refused.
    */
-  append(body: EncodedOrObject, options?: AppendOptions): boolean;
+  append(body: EncodedOrObject, metadata?: EncodedOrObject): boolean;
+  /** Appends one record, stamped now, under another tag. */
+  appendTagged(tag: string, body: EncodedOrObject, metadata?: EncodedOrObject): boolean;
+  /** Appends one record with its own time; `tag` defaults to the instance's. */
+  appendAt(sec: number, nsec: number, body: EncodedOrObject, metadata?: EncodedOrObject, tag?: string): boolean;
   /** True while the engine has paused this input (Mem_Buf_Limit, shutdown): appends are refused. */
   readonly paused: boolean;
   /**
@@ -45,12 +48,14 @@ export interface InputInstance {
 }
 
 /** An input plugin: one declarative object, as Fluent Bit's `flb_input_plugin`. */
-export interface InputPlugin<M extends ConfigMap = ConfigMap> {
+export interface InputPlugin<M extends ConfigMap = ConfigMap, S extends NetworkSpec | undefined = NetworkSpec | undefined> {
   readonly kind: 'input';
   readonly name: string;
   readonly description: string;
   readonly configMap: M;
-  init(context: InputContext<ConfigOf<M>>): InputInstance | Promise<InputInstance>;
+  /** Set when the plugin listens or connects: the core resolves `Listen`/`Port`/`tls.*`/`net.*` for it. */
+  readonly network?: S;
+  init(context: InputContext<ConfigOf<M>, NetworkOf<S>>): InputInstance | Promise<InputInstance>;
 }
 
 /** The outcome of one flush, Fluent Bit's FLB_OK / FLB_RETRY / FLB_ERROR. */
@@ -65,20 +70,22 @@ export interface FlushChunk {
 }
 
 /** What an output instance gets from the engine. */
-export interface OutputContext<C> {
+export interface OutputContext<C, N = NetworkSettings | undefined> {
   readonly config: C;
-  /** Every property as written, in order, the core keys (match, workers ...) excluded. */
+  /** Every plugin property as written, in order, the core keys (match, workers, host ...) excluded. */
   readonly properties: readonly Property[];
   /** The instance name, e.g. `stdout.0`, or its `Alias`. */
   readonly name: string;
   readonly log: Logger;
   /** Flushes of this instance that may run at once (`Workers`, at least 1). */
   readonly workers: number;
+  /** `Host`, `Port`, `tls.*`, `net.*`: for a plugin that declares `network`. */
+  readonly net: N;
 }
 
 /** A running output instance. */
 export interface OutputInstance {
-  /** The record layout this instance wants, when it differs from its plugin's. */
+  /** The record layout this instance wants; `v2` unless it says otherwise. The one place the format is decided. */
   readonly eventFormat?: EventFormat;
   /** Called once every output is initialised, before the first flush (Fluent Bit's pre-run). */
   preRun?(): void | Promise<void>;
@@ -89,27 +96,27 @@ export interface OutputInstance {
 }
 
 /** An output plugin: one declarative object, as Fluent Bit's `flb_output_plugin`. */
-export interface OutputPlugin<M extends ConfigMap = ConfigMap> {
+export interface OutputPlugin<M extends ConfigMap = ConfigMap, S extends NetworkSpec | undefined = NetworkSpec | undefined> {
   readonly kind: 'output';
   readonly name: string;
   readonly description: string;
   /** Declared properties; `undefined` accepts any property unchecked, as Fluent Bit does for Go plugins. */
   readonly configMap: M | undefined;
-  /** The record layout this output wants; `v2` unless it says otherwise. */
-  readonly eventFormat?: EventFormat;
-  /** Whether `tls on` is accepted; Fluent Bit refuses it for plugins without TLS support. */
-  readonly supportsTls?: boolean;
-  init(context: OutputContext<ConfigOf<M>>): OutputInstance | Promise<OutputInstance>;
+  /** Set when the plugin connects: the core resolves `Host`/`Port`/`tls.*`/`net.*` for it. */
+  readonly network?: S;
+  init(context: OutputContext<ConfigOf<M>, NetworkOf<S>>): OutputInstance | Promise<OutputInstance>;
 }
 
-/** Declares an input plugin with its config type inferred from the config map. */
-export function defineInput<const M extends ConfigMap>(plugin: Omit<InputPlugin<M>, 'kind'>): InputPlugin<M> {
+/** Declares an input plugin with its config (and network) types inferred from its declaration. */
+export function defineInput<const M extends ConfigMap, const S extends NetworkSpec | undefined = undefined>(
+  plugin: Omit<InputPlugin<M, S>, 'kind'>,
+): InputPlugin<M, S> {
   return { kind: 'input', ...plugin };
 }
 
-/** Declares an output plugin with its config type inferred from the config map. */
-export function defineOutput<const M extends ConfigMap>(
-  plugin: Omit<OutputPlugin<M>, 'kind' | 'configMap'> & { configMap: M },
-): OutputPlugin<M> {
+/** Declares an output plugin with its config (and network) types inferred from its declaration. */
+export function defineOutput<const M extends ConfigMap, const S extends NetworkSpec | undefined = undefined>(
+  plugin: Omit<OutputPlugin<M, S>, 'kind' | 'configMap'> & { configMap: M },
+): OutputPlugin<M, S> {
   return { kind: 'output', ...plugin };
 }

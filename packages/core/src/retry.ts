@@ -3,8 +3,14 @@ export const RETRY_UNLIMITED = -1;
 /** `Retry_Limit no_retries`: drop on the first retry request. */
 export const RETRY_NONE = 0;
 
-/** Fluent Bit's scheduler defaults, `scheduler.base` and `scheduler.cap`, in seconds. */
-export const DEFAULT_BACKOFF = { base: 5, cap: 2000 } as const;
+/** Retry backoff in seconds: Fluent Bit's `scheduler.base` and `scheduler.cap`. */
+export interface Backoff {
+  readonly base: number;
+  readonly cap: number;
+}
+
+/** Fluent Bit's scheduler defaults. */
+export const DEFAULT_BACKOFF: Backoff = { base: 5, cap: 2000 };
 
 /**
  * Seconds to wait before retry number `attempts` (1 for the first), Fluent Bit's
@@ -12,7 +18,7 @@ export const DEFAULT_BACKOFF = { base: 5, cap: 2000 } as const;
  */
 export function retryDelaySeconds(
   attempts: number,
-  backoff: { base: number; cap: number } = DEFAULT_BACKOFF,
+  backoff: Backoff = DEFAULT_BACKOFF,
   random: () => number = Math.random,
 ): number {
   const upper = Math.min(backoff.cap, backoff.base * 2 ** attempts);

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
-import { defineInput, Float64 } from '@tributary/core';
+import { defineInput } from '@tributary/core';
+import { Float64 } from '@tributary/msgpack';
 
 /** Clock ticks per second of /proc counters (USER_HZ, fixed at 100 on Linux). */
 const CLOCK_TICKS = 100;

@@ -1,4 +1,5 @@
-import { defineInput, EventTime, packJson, TributaryError } from '@tributary/core';
+import { CoreError, defineInput } from '@tributary/core';
+import { EventTime, packJson } from '@tributary/msgpack';
 
 const DEFAULT_BODY = '{"message":"dummy"}';
 
@@ -27,7 +28,7 @@ export const dummyInput = defineInput({
     const { config, log } = ctx;
     const body = packOrDefault(config.dummy, DEFAULT_BODY, 'dummy', log.warn);
     const metadata = packOrDefault(config.metadata, '{}', 'metadata', log.warn);
-    if (config.copies < 1) throw new TributaryError('INVALID_PROPERTY', `${ctx.name}: 'copies' must be at least 1, got ${config.copies}.`);
+    if (config.copies < 1) throw new CoreError('INVALID_PROPERTY', `${ctx.name}: 'copies' must be at least 1, got ${config.copies}.`);
 
     const periodNs = tickPeriodNs(config.rate, config.interval_sec, config.interval_nsec);
     // Elapsed time in ns as a plain number (exact to well under a microsecond for months):
@@ -53,8 +54,8 @@ export const dummyInput = defineInput({
     const tick = () => {
       if (config.samples > 0 && ticks >= config.samples) return;
       ticks++;
-      const options = { time: timeOfTick(), metadata };
-      for (let i = 0; i < config.copies; i++) ctx.append(body, options);
+      const time = timeOfTick();
+      for (let i = 0; i < config.copies; i++) ctx.appendAt(time.sec, time.nsec, body, metadata);
     };
 
     // A JS timer cannot fire every few microseconds, so each wake-up runs every tick that has
@@ -96,9 +97,9 @@ function tickPeriodNs(rate: number, intervalSec: number, intervalNsec: number): 
 
 function packOrDefault(json: string, fallback: string, key: string, warn: (message: string) => void): Uint8Array {
   try {
-    return packJson(json).slice();
+    return packJson(json);
   } catch (error) {
     warn(`'${key}' is not valid JSON (${(error as Error).message}); using ${fallback}`);
-    return packJson(fallback).slice();
+    return packJson(fallback);
   }
 }

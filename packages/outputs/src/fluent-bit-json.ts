@@ -1,4 +1,4 @@
-import { MsgpackReader } from '@tributary/core';
+import { MsgpackReader } from '@tributary/msgpack';
 
 /**
  * Writes one msgpack item as Fluent Bit's `flb_msgpack_to_json` does: integral floats as

@@ -1,4 +1,4 @@
-import { MsgpackReader } from '@tributary/core';
+import { MsgpackReader } from '@tributary/msgpack';
 
 /**
  * Prints one msgpack item as msgpack-c's `msgpack_object_print` does, which is what Fluent

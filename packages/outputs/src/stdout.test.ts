@@ -1,4 +1,6 @@
-import { createLogger, Engine, EventTime, Float64, MsgpackWriter, writeEvent, type OutputInstance } from '@tributary/core';
+import { createLogger } from '@tributary/base';
+import { Engine, writeEvent, type OutputInstance } from '@tributary/core';
+import { EventTime, Float64, MsgpackWriter } from '@tributary/msgpack';
 import { describe, expect, it } from 'vitest';
 import { createStdoutOutput } from './stdout.js';
 
@@ -13,9 +15,10 @@ async function render(properties: Record<string, string>, records: Array<[EventT
     name: 'stdout.0',
     log: createLogger({ level: 'off' }),
     workers: 1,
+    net: undefined,
   })) as OutputInstance;
   const writer = new MsgpackWriter();
-  for (const [time, body, metadata] of records) writeEvent(writer, 'v2', time, body as never, metadata as never);
+  for (const [time, body, metadata] of records) writeEvent(writer, 'v2', time.sec, time.nsec, body as never, metadata as never);
   expect(await instance.flush({ data: writer.bytes(), tag: 'dummy.0', records: records.length })).toBe('ok');
   return text;
 }

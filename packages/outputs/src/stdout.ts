@@ -1,4 +1,5 @@
-import { defineOutput, EventTime, MsgpackReader, TributaryError, type MsgpackKind } from '@tributary/core';
+import { CoreError, defineOutput } from '@tributary/core';
+import { EventTime, MsgpackReader, type MsgpackKind } from '@tributary/msgpack';
 import { printMsgpackObject } from './fluent-bit-text.js';
 import { jsonNumber, jsonString, msgpackToJson } from './fluent-bit-json.js';
 
@@ -28,12 +29,12 @@ export function createStdoutOutput(sink: TextSink = processStdout) {
       const format = ctx.config.format.toLowerCase();
       const formats = ['msgpack', 'json', 'json_lines', 'json_stream'];
       if (!formats.includes(format)) {
-        throw new TributaryError('INVALID_PROPERTY', `${ctx.name}: unknown format '${ctx.config.format}'. Use one of: ${formats.join(', ')}.`);
+        throw new CoreError('INVALID_PROPERTY', `${ctx.name}: unknown format '${ctx.config.format}'. Use one of: ${formats.join(', ')}.`);
       }
       const dateFormat = ctx.config.json_date_format.toLowerCase();
       const dateFormats = ['double', 'epoch', 'iso8601', 'java_sql_timestamp'];
       if (!dateFormats.includes(dateFormat)) {
-        throw new TributaryError('INVALID_PROPERTY', `${ctx.name}: unknown json_date_format '${ctx.config.json_date_format}'. Use one of: ${dateFormats.join(', ')}.`);
+        throw new CoreError('INVALID_PROPERTY', `${ctx.name}: unknown json_date_format '${ctx.config.json_date_format}'. Use one of: ${dateFormats.join(', ')}.`);
       }
       const dateKey = jsonString(ctx.config.json_date_key);
       return {

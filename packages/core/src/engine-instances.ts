@@ -1,0 +1,134 @@
+import { messageOf, type Logger, type LogLevel } from '@tributary/base';
+import { resolveConfig, type ConfigMap, type ConfigOf, type Property } from './config-map.js';
+import { InputBuffer, NOW, type InputBufferHooks } from './input-buffer.js';
+import { createMetrics } from './metrics.js';
+import { resolveNetwork, isNetworkKey } from './network.js';
+import { OutputQueue, type OutputQueueOptions } from './output-queue.js';
+import type { InputContext, InputInstance, InputPlugin, OutputContext, OutputInstance, OutputPlugin } from './plugin.js';
+import type { RouteSpec } from './match.js';
+import { routeOf } from './router.js';
+import type { Scheduler, Timer } from './scheduler.js';
+
+/** One `[INPUT]` of the pipeline. */
+export interface EngineInputSpec {
+  readonly plugin: InputPlugin;
+  readonly tag?: string | undefined;
+  readonly alias?: string | undefined;
+  /** Mem_Buf_Limit in bytes; 0 is unlimited. */
+  readonly memBufLimit?: number | undefined;
+  readonly logLevel?: LogLevel | undefined;
+  /** The plugin's own properties. */
+  readonly properties?: readonly Property[];
+  /** The keys Fluent Bit's core consumes (Listen, Port, tls.*, net.* ...), never shown to the plugin. */
+  readonly coreProperties?: readonly Property[];
+}
+
+/** One `[OUTPUT]` of the pipeline. */
+export interface EngineOutputSpec extends RouteSpec {
+  readonly plugin: OutputPlugin;
+  readonly alias?: string | undefined;
+  /** Retries per chunk: −1 unlimited, 0 none; Fluent Bit's default is 1. */
+  readonly retryLimit?: number | undefined;
+  /** Concurrent flushes of this instance; 0 and 1 both mean one at a time. */
+  readonly workers?: number | undefined;
+  readonly logLevel?: LogLevel | undefined;
+  readonly properties?: readonly Property[];
+  readonly coreProperties?: readonly Property[];
+}
+
+/** An input's buffer and how to start its instance. */
+export interface InputSlot {
+  readonly buffer: InputBuffer;
+  init(): Promise<InputInstance>;
+}
+
+/** An output's queue and how to start its instance. */
+export interface OutputSlot {
+  readonly queue: OutputQueue;
+  init(): Promise<OutputInstance>;
+}
+
+/** What an input's context needs of the engine. */
+interface EngineSide {
+  readonly log: Logger;
+  readonly scheduler: Scheduler;
+  isRunning(): boolean;
+}
+
+/**
+ * Core keys Fluent Bit acts on that Tributary does not: setting one warns, never silently does
+ * nothing. (Network keys are resolved by `resolveNetwork`.)
+ */
+function warnUnsupportedCoreKeys(instance: string, properties: readonly Property[], log: Logger): void {
+  for (const property of properties) {
+    if (isNetworkKey(property.key.toLowerCase())) continue;
+    log.warn(`'${property.key}' of ${instance} is not supported by Tributary and has no effect.`);
+  }
+}
+
+/** Validates an `[INPUT]` (properties, network keys) and builds its buffer and context. */
+export function createInputSlot(spec: EngineInputSpec, index: number, hooks: InputBufferHooks, engine: EngineSide): InputSlot {
+  const { plugin } = spec;
+  const name = spec.alias ?? `${plugin.name}.${index}`;
+  const log = engine.log.child(`input:${plugin.name}:${name}`, spec.logLevel);
+  const config = resolveConfig(name, plugin.configMap, spec.properties ?? [], (message) => log.warn(message));
+  const core = spec.coreProperties ?? [];
+  const net = resolveNetwork(name, plugin.network, core, log);
+  warnUnsupportedCoreKeys(name, core, log);
+  const buffer = new InputBuffer(index, name, spec.tag ?? `${plugin.name}.${index}`, spec.memBufLimit ?? 0, log, createMetrics(name), hooks);
+  const context: InputContext<ConfigOf<ConfigMap>> = {
+    config,
+    name,
+    tag: buffer.tag,
+    log,
+    net,
+    append: (body, metadata) => buffer.append(buffer.tag, NOW, 0, body, metadata),
+    appendTagged: (tag, body, metadata) => buffer.append(tag, NOW, 0, body, metadata),
+    appendAt: (sec, nsec, body, metadata, tag) => buffer.append(tag ?? buffer.tag, sec, nsec, body, metadata),
+    get paused() {
+      return buffer.paused;
+    },
+    collectEvery: (ms: number, collect: () => void): Timer =>
+      engine.scheduler.every(ms, () => {
+        if (!engine.isRunning() || buffer.paused) return;
+        try {
+          collect();
+        } catch (error) {
+          log.error(`collector failed: ${messageOf(error)}`);
+        }
+      }),
+  };
+  return { buffer, init: async () => plugin.init(context as never) };
+}
+
+/** Validates an `[OUTPUT]` (properties, network keys, route) and builds its queue and context. */
+export function createOutputSlot(
+  spec: EngineOutputSpec,
+  index: number,
+  loneInputAndOutput: boolean,
+  queues: Pick<OutputQueueOptions, 'scheduler' | 'backoff' | 'random' | 'settled'>,
+  engineLog: Logger,
+): OutputSlot {
+  const { plugin } = spec;
+  const name = spec.alias ?? `${plugin.name}.${index}`;
+  const log = engineLog.child(`output:${plugin.name}:${name}`, spec.logLevel);
+  const properties = spec.properties ?? [];
+  const config = plugin.configMap === undefined ? {} : resolveConfig(name, plugin.configMap, properties, (message) => log.warn(message));
+  const core = spec.coreProperties ?? [];
+  const net = resolveNetwork(name, plugin.network, core, log);
+  warnUnsupportedCoreKeys(name, core, log);
+  const matches = routeOf(spec, loneInputAndOutput);
+  if (!matches) log.warn(`NO match for ${name} output instance: it receives no records. Add 'Match *' or a tag pattern.`);
+  const concurrency = Math.max(1, spec.workers ?? 0);
+  const queue = new OutputQueue({
+    ...queues,
+    name,
+    matches: matches ?? (() => false),
+    retryLimit: spec.retryLimit ?? 1,
+    concurrency,
+    log,
+    metrics: createMetrics(name),
+  });
+  const context: OutputContext<ConfigOf<ConfigMap>> = { config, properties, name, log, workers: concurrency, net };
+  return { queue, init: async () => plugin.init(context as never) };
+}

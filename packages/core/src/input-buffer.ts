@@ -1,0 +1,165 @@
+import { messageOf, type Logger } from '@tributary/base';
+import { MsgpackWriter, readClock, type MutableTime } from '@tributary/msgpack';
+import type { Chunk } from './chunk.js';
+import type { ChunkStore } from './chunk-store.js';
+import { CoreError } from './errors.js';
+import { writeEvent, type EncodedOrObject } from './event-codec.js';
+import type { FilterChain } from './filter-chain.js';
+import type { InstanceMetrics } from './metrics.js';
+import type { InputInstance } from './plugin.js';
+
+/** `sec` meaning "stamp the record now" (an EventTime's seconds are never negative). */
+export const NOW = -1;
+
+/** What the buffer needs from the engine around it. */
+export interface InputBufferHooks {
+  readonly store: ChunkStore;
+  readonly filters: FilterChain | undefined;
+  /** A chunk passed 2 MB and takes no more records: dispatch it without waiting for the flush timer. */
+  chunkFull(chunk: Chunk): void;
+}
+
+/**
+ * The records of one input instance on their way to chunks, as Fluent Bit's `flb_input_chunk`:
+ * one open chunk per tag, the bytes held in memory counted against `Mem_Buf_Limit`, and the
+ * input paused while it is over the limit and resumed once delivered chunks bring it below.
+ */
+export class InputBuffer {
+  instance: InputInstance | undefined;
+  /** Chunks still taking records, by tag. */
+  readonly open = new Map<string, Chunk>();
+  /** Bytes of this input's chunks not yet released. */
+  buffered = 0;
+  paused = false;
+  /** Whether appends are taken at all (false once the engine stopped). */
+  accepting = true;
+  /** Whether Mem_Buf_Limit may resume the input (false while shutting down). */
+  resumable = true;
+  private pauses = 0;
+  private readonly now: MutableTime = { sec: 0, nsec: 0 };
+  private scratch: MsgpackWriter | undefined;
+
+  constructor(
+    readonly index: number,
+    readonly name: string,
+    readonly tag: string,
+    /** Mem_Buf_Limit in bytes; 0 is unlimited. */
+    readonly memBufLimit: number,
+    readonly log: Logger,
+    readonly metrics: InstanceMetrics,
+    private readonly hooks: InputBufferHooks,
+  ) {}
+
+  /** Appends one record; `sec` NOW stamps it with the current time. False when refused (paused, stopped). */
+  append(tag: string, sec: number, nsec: number, body: EncodedOrObject, metadata: EncodedOrObject | undefined): boolean {
+    if (this.paused || !this.accepting) {
+      this.metrics.droppedRecords++;
+      return false;
+    }
+    if (sec === NOW) {
+      readClock(this.now);
+      sec = this.now.sec;
+      nsec = this.now.nsec;
+    }
+    const filters = this.hooks.filters;
+    if (filters !== undefined && filters.matches(tag)) {
+      const scratch = (this.scratch ??= new MsgpackWriter(4096));
+      scratch.reset();
+      this.encode(scratch, sec, nsec, body, metadata);
+      filters.run(tag, scratch.bytes(), (record) => this.write(tag, record));
+    } else {
+      const chunk = this.chunkFor(tag);
+      const before = chunk.size;
+      try {
+        this.encode(chunk.writer, sec, nsec, body, metadata);
+      } catch (error) {
+        // A chunk must only ever hold whole records: roll back the partial one.
+        chunk.writer.length = before;
+        this.dropIfEmpty(tag, chunk);
+        throw error;
+      }
+      this.appended(tag, chunk, before);
+    }
+    return true;
+  }
+
+  /** Appends one record already encoded as an event (what a filter emits). */
+  private write(tag: string, record: Uint8Array): void {
+    const chunk = this.chunkFor(tag);
+    const before = chunk.size;
+    chunk.writer.writeRaw(record);
+    this.appended(tag, chunk, before);
+  }
+
+  private encode(writer: MsgpackWriter, sec: number, nsec: number, body: EncodedOrObject, metadata: EncodedOrObject | undefined): void {
+    try {
+      writeEvent(writer, 'v2', sec, nsec, body, metadata);
+    } catch (error) {
+      throw new CoreError('INVALID_RECORD', `${this.name}: cannot encode the record: ${messageOf(error)}`, { cause: error });
+    }
+  }
+
+  private chunkFor(tag: string): Chunk {
+    let chunk = this.open.get(tag);
+    if (chunk === undefined) {
+      chunk = this.hooks.store.create(this.index, tag);
+      this.open.set(tag, chunk);
+    }
+    return chunk;
+  }
+
+  private dropIfEmpty(tag: string, chunk: Chunk): void {
+    // Fluent Bit never flushes an empty chunk.
+    if (chunk.records > 0) return;
+    this.open.delete(tag);
+    this.hooks.store.release(chunk);
+  }
+
+  private appended(tag: string, chunk: Chunk, before: number): void {
+    const added = chunk.size - before;
+    chunk.records++;
+    this.buffered += added;
+    this.metrics.records++;
+    this.metrics.bytes += added;
+    this.hooks.store.appended(chunk, before);
+    if (chunk.full) {
+      this.open.delete(tag);
+      this.hooks.chunkFull(chunk);
+    }
+    if (this.memBufLimit > 0 && this.buffered >= this.memBufLimit) {
+      this.pause(`mem buf overlimit (${this.buffered} bytes >= ${this.memBufLimit})`);
+    }
+  }
+
+  /** Every open chunk, which stops taking records (the flush timer turns them into tasks). */
+  takeOpen(): Chunk[] {
+    if (this.open.size === 0) return [];
+    const chunks = [...this.open.values()];
+    this.open.clear();
+    return chunks;
+  }
+
+  /** Every output is done with `chunk`: its bytes leave the buffer, which may resume the input. */
+  release(chunk: Chunk): void {
+    this.buffered -= chunk.size;
+    this.hooks.store.release(chunk);
+    if (this.paused && this.resumable && this.buffered < this.memBufLimit) this.resume();
+  }
+
+  pause(why: string): void {
+    if (this.paused) return;
+    this.paused = true;
+    this.pauses++;
+    // A busy pipeline pauses an input many times a second: warn once, then keep it at debug.
+    if (why === 'shutdown') this.log.info(`pausing ${this.name}`);
+    else if (this.pauses === 1) this.log.warn(`paused (${why}); further pauses are logged at debug level`);
+    else this.log.debug(`paused (${why})`);
+    this.instance?.pause?.();
+  }
+
+  private resume(): void {
+    this.paused = false;
+    this.log.debug('resume (mem buf overlimit)');
+    this.instance?.resume?.();
+  }
+}

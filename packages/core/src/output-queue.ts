@@ -1,0 +1,176 @@
+import { messageOf, type Logger } from '@tributary/base';
+import type { EventFormat } from './event-codec.js';
+import type { InstanceMetrics } from './metrics.js';
+import type { FlushResult, OutputInstance } from './plugin.js';
+import { mayRetry, retryDelaySeconds, type Backoff } from './retry.js';
+import type { Scheduler, Timer } from './scheduler.js';
+import type { Task } from './task.js';
+
+/**
+ * `running`: normal backoff. `draining` (shutting down, within Grace): retries wait 1 s, as
+ * Fluent Bit's. `closed` (Grace is over): nothing new starts; what is queued is dropped.
+ */
+export type QueueMode = 'running' | 'draining' | 'closed';
+
+interface Delivery {
+  readonly task: Task;
+  /** Retries done so far (Fluent Bit's `attempts`). */
+  attempts: number;
+  timer?: Timer;
+}
+
+export interface OutputQueueOptions {
+  readonly name: string;
+  readonly matches: (tag: string) => boolean;
+  /** Retries per chunk: −1 unlimited, 0 none. */
+  readonly retryLimit: number;
+  /** Flushes that may run at once (`Workers`, at least 1). */
+  readonly concurrency: number;
+  readonly log: Logger;
+  readonly metrics: InstanceMetrics;
+  readonly scheduler: Scheduler;
+  readonly backoff: Backoff;
+  readonly random: () => number;
+  /** This output is done with `task`: delivered or dropped. */
+  readonly settled: (task: Task) => void;
+}
+
+/**
+ * The tasks routed to one output instance: at most `concurrency` flushes at once, Fluent Bit's
+ * results (OK releases, RETRY reschedules with full-jitter backoff until `Retry_Limit`, ERROR
+ * drops), and the counters `/api/v1/metrics` reports.
+ */
+export class OutputQueue {
+  instance: OutputInstance | undefined;
+  format: EventFormat = 'v2';
+  mode: QueueMode = 'running';
+  inFlight = 0;
+  readonly name: string;
+  readonly matches: (tag: string) => boolean;
+  readonly log: Logger;
+  readonly metrics: InstanceMetrics;
+  private readonly queue: Delivery[] = [];
+  private readonly retries = new Set<Delivery>();
+  private idleWaiters: Array<() => void> = [];
+
+  constructor(private readonly options: OutputQueueOptions) {
+    this.name = options.name;
+    this.matches = options.matches;
+    this.log = options.log;
+    this.metrics = options.metrics;
+  }
+
+  enqueue(task: Task): void {
+    this.queue.push({ task, attempts: 0 });
+    this.pump();
+  }
+
+  /** Starts queued flushes while workers are free; never once the queue is closed. */
+  pump(): void {
+    while (this.mode !== 'closed' && this.inFlight < this.options.concurrency && this.queue.length > 0) {
+      void this.deliver(this.queue.shift()!);
+    }
+  }
+
+  private async deliver(delivery: Delivery): Promise<void> {
+    const { task } = delivery;
+    this.inFlight++;
+    let result: FlushResult;
+    try {
+      result = await this.instance!.flush({ data: task.payload(this.format), tag: task.chunk.tag, records: task.chunk.records });
+    } catch (error) {
+      this.log.error(`flush failed: ${messageOf(error)}`);
+      result = 'error';
+    }
+    this.inFlight--;
+    this.settle(delivery, result);
+    this.pump();
+    if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  private settle(delivery: Delivery, result: FlushResult): void {
+    const { chunk } = delivery.task;
+    if (result === 'ok') {
+      this.metrics.procRecords += chunk.records;
+      this.metrics.procBytes += chunk.size;
+      this.options.settled(delivery.task);
+    } else if (result === 'retry') {
+      this.retry(delivery);
+    } else {
+      if (result !== 'error') this.log.error(`flush returned an unknown result ${String(result)}: treated as an error`);
+      this.metrics.errors++;
+      this.drop(delivery, `chunk '${chunk.tag}' (${chunk.records} records) failed and is dropped: task_id=${delivery.task.id}`);
+    }
+  }
+
+  private retry(delivery: Delivery): void {
+    const { task } = delivery;
+    const limit = this.options.retryLimit;
+    if (this.mode === 'closed') {
+      this.metrics.retriesFailed++;
+      return this.drop(delivery, `chunk '${task.chunk.tag}' asked for a retry after the Grace period ended: task_id=${task.id}, ${task.chunk.records} records dropped`);
+    }
+    if (!mayRetry(limit, delivery.attempts)) {
+      this.metrics.retriesFailed++;
+      const why = limit === 0 ? 'is not retried (Retry_Limit no_retries)' : `cannot be retried (Retry_Limit ${limit} reached)`;
+      return this.drop(delivery, `chunk '${task.chunk.tag}' ${why}: task_id=${task.id}, ${task.chunk.records} records dropped`);
+    }
+    delivery.attempts++;
+    this.metrics.retries++;
+    this.metrics.retriedRecords += task.chunk.records;
+    const seconds = this.mode === 'running' ? retryDelaySeconds(delivery.attempts, this.options.backoff, this.options.random) : 1;
+    this.log.warn(`failed to flush chunk '${task.chunk.tag}', retry in ${seconds} seconds: task_id=${task.id}`);
+    this.retries.add(delivery);
+    delivery.timer = this.options.scheduler.after(seconds * 1000, () => this.requeue(delivery));
+  }
+
+  private requeue(delivery: Delivery): void {
+    this.retries.delete(delivery);
+    delivery.timer = undefined;
+    this.queue.push(delivery);
+    this.pump();
+  }
+
+  private drop(delivery: Delivery, message: string): void {
+    this.metrics.droppedRecords += delivery.task.chunk.records;
+    this.log.warn(message);
+    this.options.settled(delivery.task);
+  }
+
+  /** Shutdown: every pending retry runs now instead of after its backoff. */
+  retryNow(): void {
+    for (const delivery of [...this.retries]) {
+      delivery.timer?.cancel();
+      this.requeue(delivery);
+    }
+  }
+
+  /** Deliveries waiting here: queued, or waiting for a retry (running flushes not included). */
+  get waiting(): number {
+    return this.queue.length + this.retries.size;
+  }
+
+  /**
+   * Grace is over: nothing new starts, and what waits is dropped (and counted). Returns the
+   * records dropped. Flushes already running cannot be stopped (a Go flush owns its thread).
+   */
+  close(): number {
+    this.mode = 'closed';
+    let records = 0;
+    const waiting = [...this.queue.splice(0), ...this.retries];
+    this.retries.clear();
+    for (const delivery of waiting) {
+      delivery.timer?.cancel();
+      records += delivery.task.chunk.records;
+      this.metrics.droppedRecords += delivery.task.chunk.records;
+      this.options.settled(delivery.task);
+    }
+    return records;
+  }
+
+  /** Resolves once no flush of this output is running. */
+  whenIdle(): Promise<void> {
+    if (this.inFlight === 0) return Promise.resolve();
+    return new Promise((resolve) => this.idleWaiters.push(resolve));
+  }
+}

@@ -1,0 +1,32 @@
+import { MsgpackWriter } from '@tributary/msgpack';
+import type { Chunk } from './chunk.js';
+import { toLegacyEvents, type EventFormat } from './event-codec.js';
+
+/**
+ * One chunk on its way to the outputs its tag was routed to, as Fluent Bit's `flb_task`: done
+ * when every one of them has delivered or dropped it.
+ */
+export class Task {
+  /** Outputs that have not settled it yet. */
+  remaining: number;
+  private legacy: Uint8Array | undefined;
+
+  constructor(
+    readonly id: number,
+    readonly chunk: Chunk,
+    routes: number,
+  ) {
+    this.remaining = routes;
+  }
+
+  /** The records in the layout an output asked for; converted to legacy once, for every output that wants it. */
+  payload(format: EventFormat): Uint8Array {
+    if (format === 'v2') return this.chunk.bytes();
+    if (this.legacy === undefined) {
+      const writer = new MsgpackWriter(this.chunk.size);
+      toLegacyEvents(this.chunk.bytes(), writer);
+      this.legacy = writer.bytes();
+    }
+    return this.legacy;
+  }
+}
