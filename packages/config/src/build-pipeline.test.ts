@@ -76,6 +76,7 @@ describe('buildPipelineConfig', () => {
     ['[INPUT]\n    Name cpu\n    Mem_Buf_Limit lots\n', "p.conf:3: invalid value for 'mem_buf_limit': expected a size such as 512K, 5M or 1G"],
     ['[OUTPUT]\n    Name null\n    Workers many\n', "p.conf:3: invalid value for 'workers'"],
     ['[OUTPUT]\n    Name null\n    Match_Regex (\n', "p.conf:3: invalid regular expression for 'match_regex'"],
+    ['[SERVICE]\n    HTTP_Port 99999\n', "p.conf:2: invalid value for 'http_port': expected a whole number from 0 to 65535, for example 'http_port 2020', but got '99999'."],
     ['[PARSER]\n    Name x\n', 'p.conf:1: [PARSER] is not allowed in the main configuration file'],
     ['[PLUGINS]\n    Path /x.so\n', "p.conf:1: [PLUGINS] belongs in a separate plugins file. Move it there and add 'Plugins_File <that file>'"],
   ])('rejects %j with its line', (text, message) => {

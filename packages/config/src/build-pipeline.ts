@@ -1,3 +1,4 @@
+import { atLocation } from '@tributary/base';
 import * as path from 'node:path';
 import { ConfigError } from './config-error.js';
 import { readClassicConfig } from './classic-reader.js';
@@ -94,7 +95,7 @@ export function buildPipelineConfig(sections: readonly RawSection[], options: Bu
           `[${section.header}] belongs in a separate plugins file. Move it there and add 'Plugins_File <that file>' to [SERVICE], as Fluent Bit expects.`,
         );
       default:
-        warnings.push(`${section.source.file}:${section.source.line}: section [${section.header}] is not used by Tributary and is ignored`);
+        warnings.push(atLocation(section.source, `section [${section.header}] is not used by Tributary and is ignored`));
     }
   }
 
@@ -136,7 +137,7 @@ function applyService(
     case 'daemon': service.daemon = booleanSetting(setting); break;
     case 'http_server': service.httpServer = booleanSetting(setting); break;
     case 'http_listen': service.httpListen = setting.value; break;
-    case 'http_port': service.httpPort = integerSetting(setting, 0, '2020'); break; // 0: any free port
+    case 'http_port': service.httpPort = integerSetting(setting, 0, '2020', 65535); break; // 0: any free port
     case 'scheduler.base': service.schedulerBase = integerSetting(setting, 1, '5'); break;
     case 'scheduler.cap': service.schedulerCap = integerSetting(setting, 1, '2000'); break;
     case 'parsers_file': service.parsersFiles.push(resolveAgainst(setting, baseDir, fsys)); break;

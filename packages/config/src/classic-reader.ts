@@ -1,5 +1,6 @@
 import * as path from 'node:path';
-import { ConfigError, type SourceLocation } from './config-error.js';
+import type { SourceLocation } from '@tributary/base';
+import { ConfigError } from './config-error.js';
 import { expandGlob, nodeFileSystem, type ConfigFileSystem } from './file-system.js';
 import type { RawConfig, RawSection, SectionType } from './raw-config.js';
 

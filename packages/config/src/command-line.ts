@@ -1,4 +1,5 @@
-import { ConfigError, type SourceLocation } from './config-error.js';
+import { COMMAND_LINE as CLI } from '@tributary/base';
+import { ConfigError } from './config-error.js';
 import type { PluginFile } from './pipeline-config.js';
 import type { RawEntry, RawSection, SectionType } from './raw-config.js';
 
@@ -23,7 +24,6 @@ export interface CommandLine {
   workdir: string | undefined;
 }
 
-const CLI: SourceLocation = { file: 'command line', line: 0 };
 
 interface OptionSpec {
   short?: string;

@@ -1,21 +1,34 @@
-/** Where a setting was written: a file and line, or `command line` with line 0. */
-export interface SourceLocation {
-  file: string;
-  line: number;
-}
+import { atLocation, TributaryError, type SourceLocation } from '@tributary/base';
+
+/** What can be wrong with a configuration or a command line. */
+export type ConfigErrorCode =
+  | 'CLI_USAGE'
+  | 'CONFIG_BAD_HEADER'
+  | 'CONFIG_BAD_SET'
+  | 'CONFIG_EMPTY_VALUE'
+  | 'CONFIG_FILE_NOT_FOUND'
+  | 'CONFIG_GROUPS_UNSUPPORTED'
+  | 'CONFIG_INCLUDE_LOOP'
+  | 'CONFIG_INDENTATION'
+  | 'CONFIG_INVALID_VALUE'
+  | 'CONFIG_KEY_OUTSIDE_SECTION'
+  | 'CONFIG_MISSING_NAME'
+  | 'CONFIG_NOT_INDENTED'
+  | 'CONFIG_SECTION_MISPLACED'
+  | 'CONFIG_TOO_MANY_FILES'
+  | 'CONFIG_UNDEFINED_VALUE';
 
 /**
  * A configuration error a user can fix. The message names the file and line, says what was
  * wrong and what was expected, and how to fix it — it is printed alone, without a stack.
  */
-export class ConfigError extends Error {
-  readonly code: string;
-  readonly source: SourceLocation | undefined;
-
-  constructor(code: string, source: SourceLocation | undefined, message: string) {
-    super(source ? `${source.line > 0 ? `${source.file}:${source.line}` : source.file}: ${message}` : message);
+export class ConfigError extends TributaryError<ConfigErrorCode> {
+  constructor(
+    code: ConfigErrorCode,
+    readonly source: SourceLocation | undefined,
+    message: string,
+  ) {
+    super(code, atLocation(source, message));
     this.name = 'ConfigError';
-    this.code = code;
-    this.source = source;
   }
 }

@@ -1,7 +1,7 @@
 export { buildPipelineConfig, type BuildOptions } from './build-pipeline.js';
 export { parseClassicConfig, readClassicConfig } from './classic-reader.js';
 export { parseCommandLine, type CommandLine, type HelpRequest } from './command-line.js';
-export { ConfigError, type SourceLocation } from './config-error.js';
+export { ConfigError, type ConfigErrorCode } from './config-error.js';
 export { nodeFileSystem, type ConfigFileSystem } from './file-system.js';
 export { loadPipelineConfig } from './load-pipeline.js';
 export type {
@@ -14,5 +14,4 @@ export type {
   ServiceConfig,
 } from './pipeline-config.js';
 export type { RawConfig, RawEntry, RawSection, SectionType } from './raw-config.js';
-export { LOG_LEVELS, type LogLevel } from './values.js';
 export { expandVariables, type VariableScope } from './variables.js';

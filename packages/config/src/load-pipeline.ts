@@ -1,3 +1,4 @@
+import { COMMAND_LINE } from '@tributary/base';
 import * as path from 'node:path';
 import { buildPipelineConfig } from './build-pipeline.js';
 import { readClassicConfig } from './classic-reader.js';
@@ -17,14 +18,14 @@ export function loadPipelineConfig(
   options: { env?: Readonly<Record<string, string | undefined>>; fsys?: ConfigFileSystem } = {},
 ): PipelineConfig {
   const fsys = options.fsys ?? nodeFileSystem;
-  const cliService: RawSection = { type: 'service', header: 'SERVICE', entries: commandLine.service, source: { file: 'command line', line: 0 } };
+  const cliService: RawSection = { type: 'service', header: 'SERVICE', entries: commandLine.service, source: COMMAND_LINE };
   let sections: RawSection[] = [cliService, ...commandLine.sections];
   let variables = new Map<string, string>();
   let baseDir: string | undefined;
   if (commandLine.configFile !== undefined) {
     const file = commandLine.configFile;
     if (!fsys.exists(file)) {
-      throw new ConfigError('CONFIG_FILE_NOT_FOUND', { file: 'command line', line: 0 }, `cannot open configuration file '${file}': no such file. Check the path given to -c.`);
+      throw new ConfigError('CONFIG_FILE_NOT_FOUND', COMMAND_LINE, `cannot open configuration file '${file}': no such file. Check the path given to -c.`);
     }
     const raw = readClassicConfig(file, fsys);
     sections = [...sections, ...raw.sections];

@@ -1,5 +1,4 @@
-import type { SourceLocation } from './config-error.js';
-import type { LogLevel } from './values.js';
+import type { LogLevel, SourceLocation } from '@tributary/base';
 
 /** A plugin property as written (after `${VAR}` expansion), with where it was written. */
 export interface Property {

@@ -1,4 +1,4 @@
-import type { SourceLocation } from './config-error.js';
+import type { SourceLocation } from '@tributary/base';
 
 /** One `key value` line, the key lower-cased as Fluent Bit's classic reader does. */
 export interface RawEntry {
