@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
-import type { EventFormat } from '@tributary/core';
+import type { EventFormat, Property } from '@tributary/core';
+import { GoPluginError } from './go-plugin-error.js';
 
 const MODULE = Buffer.from('\tgithub.com/fluent/fluent-bit-go\t');
 
@@ -27,4 +28,21 @@ export function eventFormatFor(version: string | undefined): EventFormat {
   const pseudo = version === undefined ? undefined : /^v0\.0\.0-(\d{14})-[0-9a-f]{12}$/.exec(version);
   if (!pseudo) return 'v2';
   return pseudo[1]! < '20230731091245' ? 'legacy' : 'v2';
+}
+
+/**
+ * Tributary's own property on a Go output: `v2` or `legacy` overrides the record layout
+ * detected from the plugin's fluent-bit-go version. The plugin never sees it.
+ */
+export const EVENT_FORMAT_PROPERTY = 'tributary.event_format';
+
+/** The one place a Go instance's record layout is decided: its `tributary.event_format`, else its fluent-bit-go version. */
+export function chooseEventFormat(instance: string, version: string | undefined, override: Property | undefined): EventFormat {
+  if (override === undefined) return eventFormatFor(version);
+  const format = override.value.trim().toLowerCase();
+  if (format === 'v2' || format === 'legacy') return format;
+  throw new GoPluginError(
+    'INVALID_PROPERTY',
+    `${instance}: '${EVENT_FORMAT_PROPERTY}' must be 'v2' (Fluent Bit ≥ 2.1 records) or 'legacy' ([time, body], for fluent-bit-go before July 2023), got '${override.value}'.`,
+  );
 }

@@ -1,7 +1,10 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, defineInput, Engine, EventTime, Float64, type EngineOutputSpec, type InputContext } from '@tributary/core';
+import { silentLogger } from '@tributary/base';
+import { Engine, type EngineOutputSpec } from '@tributary/core';
+import { manualInput } from '@tributary/core/testing';
+import { EventTime, Float64 } from '@tributary/msgpack';
 import koffi from 'koffi';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { buildCFixture, buildRecorder, FLUENT_BIT_GO_VERSIONS, hasGo } from '@tributary/native-fixtures';
@@ -9,22 +12,7 @@ import { GoPluginLibrary } from './go-plugin-library.js';
 import { goOutputPlugin } from './go-output-plugin.js';
 
 const goAvailable = hasGo();
-const quiet = createLogger({ level: 'off' });
-
-/** An input the test appends to directly. */
-function manualInput() {
-  const state: { ctx?: InputContext<unknown> } = {};
-  const plugin = defineInput({
-    name: 'manual',
-    description: '',
-    configMap: {},
-    init(ctx) {
-      state.ctx = ctx;
-      return {};
-    },
-  });
-  return { plugin, append: (...args: Parameters<InputContext<unknown>['append']>) => state.ctx!.append(...args) };
-}
+const quiet = silentLogger;
 
 function props(record: Record<string, string>) {
   return Object.entries(record).map(([key, value]) => ({ key, value }));
@@ -70,8 +58,8 @@ describe.runIf(goAvailable)('Go output plugins through the real fluent-bit-go de
     it(`fluent-bit-go ${label} decodes every record, timestamp and type`, async () => {
       const file = join(dir, `${label.replace(/\W/g, '_')}.jsonl`);
       const { engine } = await runRecorder(builds[label]!, [{ id: 'one', out_file: file }]).then((run) => {
-        run.input.append(BODY, { time: TIME });
-        run.input.append({ message: 'second' }, { time: new EventTime(1700000001, 0), metadata: { m: 1 } });
+        run.input.appendAt(TIME.sec, TIME.nsec, BODY);
+        run.input.appendAt(1700000001, 0, { message: 'second' }, { m: 1 });
         return run;
       });
       await engine.stop();
@@ -99,7 +87,7 @@ describe.runIf(goAvailable)('Go output plugins through the real fluent-bit-go de
   it('shows why old plugins need legacy records: a pre-2023-07 decoder given v2 returns the header as the timestamp', async () => {
     const file = join(dir, 'forced-v2.jsonl');
     const { engine, input } = await runRecorder(builds['2020-07 (b9c0d6a)']!, [{ out_file: file, 'tributary.event_format': 'v2' }]);
-    input.append({ message: 'x' }, { time: TIME });
+    input.appendAt(TIME.sec, TIME.nsec, { message: 'x' });
     await engine.stop();
     const flush = events(file).find((e) => e.event === 'flush')!;
     // A plugin doing ts.(output.FLBTime) panics here and takes the host down (fluent-bit-go#64).
@@ -191,15 +179,14 @@ describe('flush results, concurrency and the event loop (C fixtures)', () => {
       outputs: [{ plugin: goOutputPlugin(library), workers: 2, properties: props({ sleep_ms: '600' }) }],
     });
     await engine.start();
-    for (let i = 0; i < 4; i++) input.append({ i }, { tag: `t${i}` });
-    let ticks = 0;
-    const ticker = setInterval(() => ticks++, 20);
+    for (let i = 0; i < 4; i++) input.append({ i }, `t${i}`);
+    const running = koffi.load(path).func('int FixtureRunning(void)');
     engine.flush();
-    await new Promise((resolve) => setTimeout(resolve, 1000));
-    clearInterval(ticker);
+    // A timer of the event loop fires while both flushes sleep on other threads; had a flush
+    // run on the event loop, the timer could only fire after it.
+    const runningWhileTimerFired = await new Promise((resolve) => setTimeout(() => resolve(running()), 200));
+    expect(runningWhileTimerFired).toBe(2);
     await engine.stop();
-    // Two rounds of two 600 ms flushes; had a flush run on the event loop, no tick could fire.
-    expect(ticks).toBeGreaterThan(20);
     expect(koffi.load(path).func('int FixtureMaxConcurrent(void)')()).toBe(2);
     expect(engine.metrics().outputs[0]).toMatchObject({ procRecords: 4 });
   }, 20_000);

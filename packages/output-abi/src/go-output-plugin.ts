@@ -1,14 +1,10 @@
-import { TributaryError, type EventFormat, type FlushResult, type OutputInstance, type OutputPlugin } from '@tributary/core';
+import type { EventFormat, FlushResult, OutputInstance, OutputPlugin } from '@tributary/core';
 import { FLB_OK, FLB_RETRY, OUTPUT_PLUGIN, PROXY_CONTEXT } from './abi.js';
+import { chooseEventFormat, EVENT_FORMAT_PROPERTY } from './fluent-bit-go-version.js';
+import { GoPluginError } from './go-plugin-error.js';
 import { callAsync, type GoPluginLibrary } from './go-plugin-library.js';
 import { allocZeroed, readPointer, writePointer, type Pointer } from './native-memory.js';
 import { propertyApi, registerInstanceProperties } from './property-api.js';
-
-/**
- * Tributary's own property on a Go output: `v2` or `legacy` overrides the record layout
- * detected from the plugin's fluent-bit-go version. The plugin never sees it.
- */
-export const EVENT_FORMAT_PROPERTY = 'tributary.event_format';
 
 /** Serialises FLBPluginInit per library: instances share one plugin struct, as in Fluent Bit. */
 const initQueues = new WeakMap<GoPluginLibrary, Promise<unknown>>();
@@ -28,10 +24,9 @@ export function goOutputPlugin(library: GoPluginLibrary): OutputPlugin {
     name: library.name,
     description: library.description,
     configMap: undefined,
-    eventFormat: library.eventFormat,
     async init(ctx) {
       const formatProperty = ctx.properties.find((p) => p.key.toLowerCase() === EVENT_FORMAT_PROPERTY);
-      const eventFormat = formatProperty ? parseEventFormat(formatProperty.value, ctx.name) : library.eventFormat;
+      const eventFormat = chooseEventFormat(ctx.name, library.fluentBitGoVersion, formatProperty);
       const handle = registerInstanceProperties(ctx.properties.filter((p) => p !== formatProperty));
       const context = allocZeroed(PROXY_CONTEXT.size);
 
@@ -45,7 +40,7 @@ export function goOutputPlugin(library: GoPluginLibrary): OutputPlugin {
       initQueues.set(library, initialised.catch(() => undefined));
       const result = await initialised;
       if (result <= 0) {
-        throw new TributaryError('GO_PLUGIN_INIT', `Go plugin '${library.name}' failed to initialize ${ctx.name} (FLBPluginInit returned ${result}).`);
+        throw new GoPluginError('GO_PLUGIN_INIT', `Go plugin '${library.name}' failed to initialize ${ctx.name} (FLBPluginInit returned ${result}).`);
       }
       const remote = readPointer(context, PROXY_CONTEXT.remoteContext);
       ctx.log.debug(`initialized (fluent-bit-go ${library.fluentBitGoVersion ?? 'version unknown'}, ${eventFormat} records)`);
@@ -78,13 +73,4 @@ function goInstance(library: GoPluginLibrary, remote: Pointer | null, eventForma
       else if (exit) await callAsync(exit, []);
     },
   };
-}
-
-function parseEventFormat(value: string, instance: string): EventFormat {
-  const format = value.trim().toLowerCase();
-  if (format === 'v2' || format === 'legacy') return format;
-  throw new TributaryError(
-    'INVALID_PROPERTY',
-    `${instance}: '${EVENT_FORMAT_PROPERTY}' must be 'v2' (Fluent Bit ≥ 2.1 records) or 'legacy' ([time, body], for fluent-bit-go before July 2023), got '${value}'.`,
-  );
 }

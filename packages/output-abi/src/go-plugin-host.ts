@@ -1,18 +1,19 @@
-import type { Logger, PluginRegistry } from '@tributary/core';
+import type { Logger, SourceLocation } from '@tributary/base';
+import type { PluginRegistry } from '@tributary/core';
 import { GoPluginLibrary } from './go-plugin-library.js';
 import { goOutputPlugin } from './go-output-plugin.js';
 
 /** A `.so` to load, with where it was named (for error messages). */
 export interface GoPluginFile {
   readonly path: string;
-  readonly source?: { file: string; line: number };
+  readonly source?: SourceLocation;
 }
 
 /**
  * The Go plugins of one process: loads `.so` files into a registry (built-ins keep their
  * names, as in Fluent Bit) and unregisters each library once at shutdown.
  */
-export class GoPluginHost {
+export class GoPluginHost implements AsyncDisposable {
   private readonly libraries: GoPluginLibrary[] = [];
 
   constructor(private readonly log?: Logger) {}
@@ -38,5 +39,9 @@ export class GoPluginHost {
   /** FLBPluginUnregister of every library, once; call after the engine has stopped. */
   async unregisterAll(): Promise<void> {
     for (const library of this.libraries) await library.unregister();
+  }
+
+  [Symbol.asyncDispose](): Promise<void> {
+    return this.unregisterAll();
   }
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -22,7 +22,7 @@ describe('GoPluginLibrary with real fluent-bit-go plugins', () => {
     expect(library.symbols.flushCtx).toBeUndefined();
     expect(library.symbols.exit).toBeDefined();
     expect(library.fluentBitGoVersion).toBe('v0.0.0-20230731091245-a7a013e2473c');
-    expect(library.eventFormat).toBe('v2');
+    expect(eventFormatFor(library.fluentBitGoVersion)).toBe('v2');
   });
 
   it.runIf(goAvailable)('loads a path once per process', () => {
@@ -37,6 +37,20 @@ describe('GoPluginLibrary with real fluent-bit-go plugins', () => {
     expect(eventFormatFor('v0.0.0-20230515084116-b93d969da46d')).toBe('legacy');
     expect(eventFormatFor('v0.0.0-20230731091245-a7a013e2473c')).toBe('v2');
     expect(eventFormatFor(undefined)).toBe('v2');
+  });
+});
+
+describe('GoPluginLibrary paths', () => {
+  it('loads a file named without a directory from the working directory, not from the library search path', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-relative-'));
+    copyFileSync(buildCFixture('SLOW', 'c_relative'), join(dir, 'out_relative.so'));
+    const cwd = process.cwd();
+    process.chdir(dir);
+    try {
+      expect(GoPluginLibrary.load('out_relative.so').name).toBe('c_relative');
+    } finally {
+      process.chdir(cwd);
+    }
   });
 });
 

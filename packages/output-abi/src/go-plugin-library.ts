@@ -1,5 +1,5 @@
 import { realpathSync } from 'node:fs';
-import { TributaryError, type EventFormat } from '@tributary/core';
+import type { SourceLocation } from '@tributary/base';
 import koffi, { type LibraryHandle } from 'koffi';
 import {
   DEF,
@@ -11,7 +11,8 @@ import {
   PROXY_OUTPUT_PLUGIN,
   SYMBOLS,
 } from './abi.js';
-import { eventFormatFor, fluentBitGoVersion } from './fluent-bit-go-version.js';
+import { fluentBitGoVersion } from './fluent-bit-go-version.js';
+import { GoPluginError } from './go-plugin-error.js';
 import { allocCString, allocZeroed, readCString, readInt, writePointer, type Pointer } from './native-memory.js';
 import { sharedLibraryProblem } from './shared-library-file.js';
 
@@ -29,15 +30,6 @@ export interface GoPluginSymbols {
   readonly unregister?: KoffiFunction;
 }
 
-/** Raised for a `.so` that cannot be used; the message names the file and the fix. */
-export class GoPluginError extends TributaryError {
-  constructor(path: string, problem: string, source?: { file: string; line: number }) {
-    const where = source && source.line > 0 ? `${source.file}:${source.line}: ` : '';
-    super('GO_PLUGIN_LOAD', `${where}cannot load Go plugin '${path}': ${problem}`);
-    this.name = 'GoPluginError';
-  }
-}
-
 const loaded = new Map<string, GoPluginLibrary>();
 
 /**
@@ -53,8 +45,6 @@ export class GoPluginLibrary {
   readonly eventType: number;
   /** The fluent-bit-go version it was built against, when the binary says. */
   readonly fluentBitGoVersion: string | undefined;
-  /** The record layout its decoder handles: legacy for fluent-bit-go before 2023-07-31. */
-  readonly eventFormat: EventFormat;
   readonly symbols: GoPluginSymbols;
   /** The one `struct flbgo_output_plugin` its instances share. */
   readonly pluginStruct: Pointer;
@@ -62,13 +52,13 @@ export class GoPluginLibrary {
   private unregistered = false;
 
   /** Loads `path`; `source` (where the path was written) prefixes any error. */
-  static load(path: string, source?: { file: string; line: number }): GoPluginLibrary {
+  static load(path: string, source?: SourceLocation): GoPluginLibrary {
     const problem = sharedLibraryProblem(path);
-    if (problem) throw new GoPluginError(path, problem, source);
+    if (problem) throw GoPluginError.load(path, problem, source);
     const real = realpathSync(path);
     let library = loaded.get(real);
     if (!library) {
-      library = new GoPluginLibrary(path, source);
+      library = new GoPluginLibrary(path, real, source);
       loaded.set(real, library);
     }
     return library;
@@ -76,12 +66,14 @@ export class GoPluginLibrary {
 
   private constructor(
     readonly path: string,
-    source?: { file: string; line: number },
+    /** The resolved path: dlopen reads a name without a slash (`out_x.so`) as a library to search for, not a file here. */
+    realPath: string,
+    source?: SourceLocation,
   ) {
-    const fail = (problem: string) => new GoPluginError(path, problem, source);
+    const fail = (problem: string) => GoPluginError.load(path, problem, source);
     let handle: LibraryHandle;
     try {
-      handle = koffi.load(path, { lazy: true });
+      handle = koffi.load(realPath, { lazy: true });
     } catch (error) {
       throw fail(`dlopen failed: ${(error as Error).message}`);
     }
@@ -133,7 +125,6 @@ export class GoPluginLibrary {
       throw fail(`it registers for event type ${this.eventType} (metrics 2, traces 4 ...); Tributary delivers log records only.`);
     }
     this.fluentBitGoVersion = fluentBitGoVersion(path);
-    this.eventFormat = eventFormatFor(this.fluentBitGoVersion);
     this.pluginStruct = allocZeroed(OUTPUT_PLUGIN.size);
     writePointer(this.pluginStruct, OUTPUT_PLUGIN.name, allocCString(name));
   }

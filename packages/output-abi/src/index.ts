@@ -1,5 +1,6 @@
 export { FLB_ERROR, FLB_OK, FLB_RETRY } from './abi.js';
-export { eventFormatFor, fluentBitGoVersion } from './fluent-bit-go-version.js';
+export { chooseEventFormat, EVENT_FORMAT_PROPERTY, eventFormatFor, fluentBitGoVersion } from './fluent-bit-go-version.js';
+export { GoPluginError, type GoPluginErrorCode } from './go-plugin-error.js';
 export { GoPluginHost, type GoPluginFile } from './go-plugin-host.js';
-export { GoPluginError, GoPluginLibrary } from './go-plugin-library.js';
-export { EVENT_FORMAT_PROPERTY, goOutputPlugin } from './go-output-plugin.js';
+export { GoPluginLibrary, type GoPluginSymbols } from './go-plugin-library.js';
+export { goOutputPlugin } from './go-output-plugin.js';
