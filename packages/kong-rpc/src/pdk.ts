@@ -1,16 +1,5 @@
 import type { KongPdk } from './pdk-types.js';
 
-/** A PDK call that Kong 2.x answered with an error (`plugin.StepError`). */
-export class PdkError extends Error {
-  constructor(
-    readonly method: string,
-    readonly kongError: string,
-  ) {
-    super(`PDK method ${method} failed: ${kongError}`);
-    this.name = 'PdkError';
-  }
-}
-
 /** Sends one PDK call to Kong and resolves with its answer. */
 export type PdkCall = (method: string, args: unknown[]) => Promise<unknown>;
 

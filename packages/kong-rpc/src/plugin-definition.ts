@@ -5,8 +5,11 @@ import type { ConfigFromSchema, SchemaFields } from './schema.js';
 export const PHASES = ['certificate', 'rewrite', 'access', 'response', 'preread', 'log'] as const;
 export type Phase = (typeof PHASES)[number];
 
-/** A JSON-like record a plugin emits into the pipeline. */
-export type EmittedRecord = { readonly [key: string]: unknown };
+/**
+ * A record a plugin emits into the pipeline: a JSON-like object, or msgpack bytes of a map
+ * (the pipeline copies them before `emit` returns, so a reused buffer is safe).
+ */
+export type EmittedRecord = { readonly [key: string]: unknown } | Uint8Array;
 
 /** What a phase handler gets besides the PDK. */
 export interface PhaseContext<C> {

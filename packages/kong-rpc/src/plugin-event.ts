@@ -1,4 +1,4 @@
-import { PdkError } from './pdk.js';
+import { PdkError } from './kong-rpc-error.js';
 
 /** A PDK call on its way to Kong: `{Method, Args}`, Kong's exact keys. */
 export interface StepData {

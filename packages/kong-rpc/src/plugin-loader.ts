@@ -4,7 +4,8 @@ import { pathToFileURL } from 'node:url';
 import type { KongPdk } from './pdk-types.js';
 import { isDefinedPlugin, PHASES, type DefinedPlugin, type Phase, type PhaseContext } from './plugin-definition.js';
 import type { SchemaFields } from './schema.js';
-import type { ServerLog } from './server-log.js';
+import type { Logger } from '@tributary/base';
+import { PluginLoadError } from './kong-rpc-error.js';
 
 /** A running plugin instance: one config, its phase handlers. */
 export interface PluginInstanceRuntime {
@@ -26,14 +27,6 @@ export interface LoadedPlugin {
   start(config: Record<string, unknown>): PluginInstanceRuntime;
 }
 
-/** Raised for a module that is not a valid Kong plugin; the message says what to fix. */
-export class PluginLoadError extends Error {
-  constructor(message: string) {
-    super(message);
-    this.name = 'PluginLoadError';
-  }
-}
-
 const SOURCE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
 
@@ -52,7 +45,7 @@ interface KongPdkModule {
  * `index` file. Dotfiles and `node_modules` are ignored; anything else that is not a plugin
  * is skipped with a warning, so one stray file never stops the server.
  */
-export async function loadPluginDirectory(dir: string, log: ServerLog): Promise<LoadedPlugin[]> {
+export async function loadPluginDirectory(dir: string, log: Logger): Promise<LoadedPlugin[]> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new PluginLoadError(`plugins directory '${dir}' does not exist or is not a directory. Pass the directory that holds your plugins with -d.`);
   }

@@ -3,8 +3,8 @@ import type { EmittedRecord, Phase } from './plugin-definition.js';
 import { PluginEvent, type EventMessage } from './plugin-event.js';
 import { pluginInfo, type PluginInfo } from './plugin-info.js';
 import { loadPluginDirectory, type LoadedPlugin, type PluginInstanceRuntime } from './plugin-loader.js';
-import { noPluginInstance, RpcError } from './rpc-error.js';
-import { silentLog, type ServerLog } from './server-log.js';
+import { silentLogger, type Logger } from '@tributary/base';
+import { noPluginInstance, RpcError } from './kong-rpc-error.js';
 
 /** Something that owns timers (the sidecar passes its engine's scheduler). */
 export interface TimerOwner {
@@ -20,7 +20,7 @@ const defaultTimers: TimerOwner = {
 };
 
 export interface PluginServerOptions {
-  log?: ServerLog;
+  log?: Logger;
   /** Receives what plugins `emit`; absent, emitting does nothing. */
   emit?: (tag: string, record: EmittedRecord) => void;
   timers?: TimerOwner;
@@ -66,7 +66,7 @@ export class PluginServer {
   private readonly lastClose = new Map<string, number>();
   private nextInstanceId = 0;
   private nextEventId = 0;
-  private readonly log: ServerLog;
+  private readonly log: Logger;
   private readonly sweeper: { cancel(): void };
   private readonly methods: Record<string, (param: unknown) => unknown>;
 
@@ -75,7 +75,7 @@ export class PluginServer {
     private readonly options: PluginServerOptions = {},
   ) {
     for (const plugin of plugins) this.plugins.set(plugin.name, plugin);
-    this.log = options.log ?? silentLog;
+    this.log = options.log ?? silentLogger;
     const step = (param: unknown) => this.step(param, false);
     this.methods = {
       GetStatus: () => this.getStatus(),

@@ -1,7 +1,9 @@
 import { existsSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
-import { MsgpackDecodeError, MsgpackStreamDecoder } from './msgpack-stream-decoder.js';
-import { RpcReplyEncoder } from './rpc-reply-encoder.js';
+import { messageOf, type Logger } from '@tributary/base';
+import { MsgpackFormatError } from '@tributary/msgpack';
+import { RpcMessageEncoder } from './rpc-message-encoder.js';
+import { RpcStreamDecoder } from './rpc-stream-decoder.js';
 
 /** How a handler answers one call: an error message, or null and the result. */
 export type RpcRespond = (error: string | null, result?: unknown) => void;
@@ -9,14 +11,7 @@ export type RpcRespond = (error: string | null, result?: unknown) => void;
 /** Handles one RPC method call and answers it exactly once through `respond`. */
 export type RpcHandler = (method: string, params: unknown[], respond: RpcRespond) => void;
 
-export interface RpcServerLog {
-  debug(message: string): void;
-  warn(message: string): void;
-}
-
 const REQUEST = 0;
-const RESPONSE = 1;
-const NOTIFICATION = 2;
 
 /**
  * MessagePack-RPC over a Unix socket as Kong speaks it: `[2, "serverPid", pid]` right after
@@ -27,11 +22,11 @@ const NOTIFICATION = 2;
 export class RpcConnectionServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
-  private readonly encoder = new RpcReplyEncoder();
+  private readonly encoder = new RpcMessageEncoder();
 
   constructor(
     private readonly handle: RpcHandler,
-    private readonly log: RpcServerLog,
+    private readonly log: Pick<Logger, 'debug' | 'warn'>,
     /** A connection whose unfinished message grows past this is closed (default 256 MiB). */
     private readonly maxMessageBytes = 256 * 1024 * 1024,
   ) {
@@ -58,25 +53,22 @@ export class RpcConnectionServer {
 
   private accept(socket: Socket): void {
     this.sockets.add(socket);
-    const decoder = new MsgpackStreamDecoder();
+    const decoder = new RpcStreamDecoder({ maxMessageBytes: this.maxMessageBytes });
     socket.setNoDelay(true);
     socket.on('close', () => this.sockets.delete(socket));
     // Kong may drop a pooled connection at any time (EPIPE, ECONNRESET): log it, never crash.
     socket.on('error', (error) => this.log.debug(`connection error: ${error.message}`));
-    socket.write(this.encoder.encode([NOTIFICATION, 'serverPid', process.pid]));
+    socket.write(this.encoder.notification('serverPid', process.pid));
+    const dispatch = (message: unknown) => this.dispatch(socket, message);
     socket.on('data', (chunk: Buffer) => {
-      let messages: unknown[];
       try {
-        messages = decoder.push(chunk);
+        decoder.push(chunk, dispatch);
       } catch (error) {
-        const reason = error instanceof MsgpackDecodeError ? error.message : String(error);
-        this.log.warn(`closing a connection that sent bytes that are not msgpack: ${reason}`);
-        socket.destroy();
-        return;
-      }
-      for (const message of messages) this.dispatch(socket, message);
-      if (decoder.buffered > this.maxMessageBytes) {
-        this.log.warn(`closing a connection whose message exceeds ${this.maxMessageBytes} bytes`);
+        if (error instanceof MsgpackFormatError && error.code === 'MSGPACK_TOO_LARGE') {
+          this.log.warn(`closing a connection whose message exceeds ${this.maxMessageBytes} bytes`);
+        } else {
+          this.log.warn(`closing a connection that sent bytes that are not msgpack: ${messageOf(error)}`);
+        }
         socket.destroy();
       }
     });
@@ -91,7 +83,14 @@ export class RpcConnectionServer {
     const args = Array.isArray(params) ? params : params === undefined || params === null ? [] : [params];
     const reply: RpcRespond = (error, result) => {
       if (socket.destroyed) return;
-      socket.write(this.encoder.encode([RESPONSE, msgid, error, error === null ? result ?? null : null]));
+      let bytes: Buffer;
+      try {
+        bytes = this.encoder.response(msgid, error, result);
+      } catch (failure) {
+        // A result msgpack cannot carry (a function, a symbol): Kong still gets an answer.
+        bytes = this.encoder.response(msgid, `cannot encode the result of ${String(method)}: ${messageOf(failure)}`, null);
+      }
+      socket.write(bytes);
     };
     if (typeof method !== 'string') {
       reply('method name must be a string', null);
@@ -100,12 +99,17 @@ export class RpcConnectionServer {
     try {
       this.handle(method, args, reply);
     } catch (error) {
-      reply(error instanceof Error ? error.message : String(error), null);
+      reply(messageOf(error), null);
     }
   }
 }
 
 function describe(value: unknown): string {
-  const text = JSON.stringify(value) ?? String(value);
+  let text: string;
+  try {
+    text = JSON.stringify(value) ?? String(value);
+  } catch {
+    text = String(value);
+  }
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }

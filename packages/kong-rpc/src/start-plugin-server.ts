@@ -1,7 +1,7 @@
 import { PluginServer, type PluginServerOptions } from './plugin-server.js';
 import { loadPluginDirectory, type LoadedPlugin } from './plugin-loader.js';
 import { RpcConnectionServer } from './rpc-connection-server.js';
-import { silentLog } from './server-log.js';
+import { silentLogger } from '@tributary/base';
 
 export interface StartOptions extends PluginServerOptions {
   /** The Unix socket Kong connects to (`pluginserver_<name>_socket`). */
@@ -19,7 +19,7 @@ export interface RunningPluginServer extends AsyncDisposable {
 
 /** Loads plugins, then listens: the socket exists before this resolves. */
 export async function startPluginServer(options: StartOptions): Promise<RunningPluginServer> {
-  const log = options.log ?? silentLog;
+  const log = options.log ?? silentLogger;
   const plugins = 'directory' in options.plugins ? await loadPluginDirectory(options.plugins.directory, log) : options.plugins;
   const server = new PluginServer(plugins, options);
   const rpc = new RpcConnectionServer((method, params, respond) => server.dispatch(method, params, respond), log);

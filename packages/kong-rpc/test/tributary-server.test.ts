@@ -3,18 +3,22 @@
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import type { Logger } from '@tributary/base';
 import { afterEach, describe, expect, expectTypeOf, it } from 'vitest';
-import { definePlugin, loadPluginDirectory, PluginServer, pluginFromModule, startPluginServer, type EmittedRecord, type ServerLog } from '../src/index.js';
+import { definePlugin, loadPluginDirectory, PluginServer, pluginFromModule, startPluginServer, type EmittedRecord } from '../src/index.js';
 import { FakeKong } from '../src/testing/index.js';
 import { TYPED_PLUGINS } from './plugin-servers.js';
 
 function recordingLog() {
   const lines: string[] = [];
-  const log: ServerLog = {
+  const log: Logger = {
     error: (m) => lines.push(`error ${m}`),
     warn: (m) => lines.push(`warn ${m}`),
     info: (m) => lines.push(`info ${m}`),
     debug: () => {},
+    trace: () => {},
+    child: () => log,
+    enabled: () => true,
   };
   return { log, lines };
 }

@@ -1,6 +1,7 @@
 import { exec } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
-import { MsgpackStreamDecoder } from '../msgpack-stream-decoder.js';
+import { decodeMulti, DecodeError } from '@msgpack/msgpack';
+import { TributaryError } from '@tributary/base';
 import type { PluginInfo } from '../plugin-info.js';
 import type { SchemaFields } from '../schema.js';
 import { encodeLikeKong, LuaMap, LuaString } from './lua-msgpack-encoder.js';
@@ -18,11 +19,51 @@ export class PdkFailure {
   constructor(readonly message: string) {}
 }
 
-/** An error string a plugin server answered. */
-export class KongRpcError extends Error {
+/** An error Kong would see: a string a plugin server answered, or a broken conversation. */
+export class KongRpcError extends TributaryError<'KONG_RPC'> {
   constructor(message: string) {
-    super(message);
+    super('KONG_RPC', message);
     this.name = 'KongRpcError';
+  }
+}
+
+/** The standard decoder gives `bin` as Uint8Array; plugins and tests work with Buffers, as Node does. */
+function withBuffers(value: unknown): unknown {
+  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
+  if (Array.isArray(value)) return value.map(withBuffers);
+  if (typeof value === 'object' && value !== null) {
+    const out: Record<string, unknown> = {};
+    for (const [key, item] of Object.entries(value)) out[key] = withBuffers(item);
+    return out;
+  }
+  return value;
+}
+
+/**
+ * What one call has read so far, decoded with a standard msgpack decoder (never the server's
+ * own), as Kong decodes with a fresh unpacker per call.
+ */
+class CallReader {
+  private pending = Buffer.alloc(0);
+  private taken = 0;
+
+  /** The messages that `chunk` completes, and whether an unfinished one is left. */
+  read(chunk: Buffer): { messages: unknown[]; unfinished: boolean } {
+    this.pending = Buffer.concat([this.pending, chunk]);
+    const messages: unknown[] = [];
+    let index = 0;
+    try {
+      for (const message of decodeMulti(this.pending)) {
+        if (index++ < this.taken) continue;
+        this.taken++;
+        messages.push(withBuffers(message));
+      }
+    } catch (error) {
+      if (error instanceof DecodeError) throw new KongRpcError(`invalid msgpack from the plugin server: ${error.message}`);
+      // RangeError: the last message is not complete yet.
+      return { messages, unfinished: true };
+    }
+    return { messages, unfinished: false };
   }
 }
 
@@ -113,7 +154,7 @@ export class FakeKong implements AsyncDisposable {
     const connection = this.idle.pop() ?? (await this.open());
     const id = ++this.msgid;
     connection.calls++;
-    const decoder = new MsgpackStreamDecoder();
+    const reader = new CallReader();
     let response: unknown[];
     try {
       response = await new Promise<unknown[]>((resolve, reject) => {
@@ -123,13 +164,14 @@ export class FakeKong implements AsyncDisposable {
           reject(error);
         };
         connection.onData = (chunk) => {
-          let messages: unknown[];
+          let read: { messages: unknown[]; unfinished: boolean };
           try {
-            messages = decoder.push(chunk);
+            read = reader.read(chunk);
           } catch (error) {
             clearTimeout(timer);
-            return reject(new KongRpcError(`invalid msgpack from the plugin server: ${(error as Error).message}`));
+            return reject(error);
           }
+          const { messages } = read;
           for (let i = 0; i < messages.length; i++) {
             const message = messages[i] as unknown[];
             if (Array.isArray(message) && message[0] === 2) {
@@ -140,7 +182,7 @@ export class FakeKong implements AsyncDisposable {
             clearTimeout(timer);
             if (!Array.isArray(message) || message[0] !== 1) return reject(new KongRpcError('RPC response expected from Go plugin server'));
             if (message[1] !== id) return reject(new KongRpcError('unexpected RPC response ID from Go plugin server'));
-            if (i < messages.length - 1 || decoder.buffered > 0) {
+            if (i < messages.length - 1 || read.unfinished) {
               this.violations.push(`bytes after the response to ${method} in the same read: Kong's per-call unpacker drops them`);
             }
             return resolve(message);
@@ -194,8 +236,14 @@ export class FakeKong implements AsyncDisposable {
           if (connection.onData) return connection.onData(chunk);
           // Outside a call Kong is not reading: the bytes will be taken as the start of the
           // next call's reply. Only the serverPid notification right after accept is expected.
-          const decoder = new MsgpackStreamDecoder();
-          for (const message of decoder.push(chunk)) {
+          let messages: unknown[];
+          try {
+            messages = new CallReader().read(chunk).messages;
+          } catch (error) {
+            this.violations.push((error as Error).message);
+            return;
+          }
+          for (const message of messages) {
             if (Array.isArray(message) && message[0] === 2 && connection.calls === 0) this.notification(message);
             else this.violations.push(`unexpected message between calls: ${JSON.stringify(message)}`);
           }

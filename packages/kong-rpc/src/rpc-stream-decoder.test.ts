@@ -1,5 +1,7 @@
+import fc from 'fast-check';
+import { MsgpackFormatError } from '@tributary/msgpack';
 import { describe, expect, it } from 'vitest';
-import { MsgpackStreamDecoder } from './msgpack-stream-decoder.js';
+import { RpcStreamDecoder } from './rpc-stream-decoder.js';
 import { encodeLikeKong, LuaString } from './testing/lua-msgpack-encoder.js';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
@@ -14,14 +16,14 @@ const BIG_STEP = encodeLikeKong([0, 3, 'plugin.Step', [{ EventId: 0, Data: BIG_B
 const BIG_STEP_VALUE = [0, 3, 'plugin.Step', [{ EventId: 0, Data: BIG_BODY }]];
 
 function feed(chunks: Buffer[]): unknown[] {
-  const decoder = new MsgpackStreamDecoder();
+  const decoder = new RpcStreamDecoder();
   const out: unknown[] = [];
-  for (const chunk of chunks) out.push(...decoder.push(chunk));
+  for (const chunk of chunks) decoder.push(chunk, (message) => out.push(message));
   expect(decoder.buffered).toBe(0);
   return out;
 }
 
-describe('MsgpackStreamDecoder framing (split-buffer matrix)', () => {
+describe('RpcStreamDecoder framing (split-buffer matrix)', () => {
   it('decodes a whole message in one chunk', () => {
     expect(feed([HANDLE_EVENT])).toEqual([HANDLE_EVENT_VALUE]);
   });
@@ -58,7 +60,7 @@ describe('MsgpackStreamDecoder framing (split-buffer matrix)', () => {
   });
 });
 
-describe('MsgpackStreamDecoder values (what Kong sends)', () => {
+describe('RpcStreamDecoder values (what Kong sends)', () => {
   it('keeps non-UTF-8 str bytes as a Buffer and decodes bin as a Buffer', () => {
     const latin1 = Buffer.from([0x63, 0x61, 0x66, 0xe9]); // "café" in Latin-1
     const [value] = feed([encodeLikeKong({ header: new LuaString(latin1), body: Buffer.from([0, 255]), text: 'héllo' })]);
@@ -77,6 +79,55 @@ describe('MsgpackStreamDecoder values (what Kong sends)', () => {
   });
 
   it('rejects a byte that is not msgpack', () => {
-    expect(() => new MsgpackStreamDecoder().push(Buffer.of(0xc1))).toThrow('invalid msgpack type byte 0xc1');
+    expect(() => new RpcStreamDecoder().push(Buffer.of(0xc1), () => {})).toThrow('invalid msgpack type byte 0xc1');
+  });
+});
+
+describe('RpcStreamDecoder (properties)', () => {
+  const kongValue = fc.letrec((tie) => ({
+    value: fc.oneof(
+      { depthSize: 'small' },
+      fc.constant(null),
+      fc.boolean(),
+      fc.integer(),
+      fc.double({ noNaN: true, noDefaultInfinity: true }).filter((n) => !Number.isInteger(n)),
+      fc.string(),
+      fc.uint8Array({ maxLength: 40 }).map((bytes) => Buffer.from(bytes)),
+      fc.array(tie('value'), { maxLength: 4 }),
+      fc.dictionary(fc.string().filter((key) => key !== '__proto__'), tie('value'), { maxKeys: 4 }),
+    ),
+  })).value;
+
+  it('decodes any sequence of Kong-encoded messages the same way however the stream is split', () => {
+    fc.assert(
+      fc.property(fc.array(kongValue, { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 6 }), (values, cuts) => {
+        const stream = Buffer.concat(values.map((value) => encodeLikeKong(value)));
+        const whole = feed([stream]);
+        const points = [...new Set(cuts.map((cut) => cut % (stream.length + 1)))].sort((a, b) => a - b);
+        const chunks: Buffer[] = [];
+        let previous = 0;
+        for (const point of [...points, stream.length]) {
+          chunks.push(stream.subarray(previous, point));
+          previous = point;
+        }
+        expect(feed(chunks)).toEqual(whole);
+        expect(whole).toHaveLength(values.length);
+      }),
+      { numRuns: 300 },
+    );
+  });
+
+  it('throws only MsgpackFormatError for garbage, never hangs or crashes', () => {
+    fc.assert(
+      fc.property(fc.array(fc.uint8Array({ maxLength: 30 }), { maxLength: 4 }), (chunks) => {
+        const decoder = new RpcStreamDecoder({ maxMessageBytes: 4096 });
+        try {
+          for (const chunk of chunks) decoder.push(chunk, () => {});
+        } catch (error) {
+          expect(error).toBeInstanceOf(MsgpackFormatError);
+        }
+      }),
+      { numRuns: 500 },
+    );
   });
 });
