@@ -1,3 +1,3 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({ entry: ['src/index.ts', 'src/cli.ts'], format: ['esm'], dts: true, clean: true, external: ['koffi'] });
+export default defineConfig({ entry: ['src/cli.ts'], format: ['esm'], clean: true, external: ['koffi'] });

@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { exitAfterStdout, exitQuietlyWhenStdoutCloses, reportUnexpected, shutdownOnSignals } from './process-lifecycle.js';
+import { exitAfterStdout, exitQuietlyWhenStdoutCloses, reportUnexpected, shutdownOnSignals } from '@tributary/runtime';
 import { runAgent } from './run-agent.js';
 
 // First, before any Go plugin is loaded (see shutdownOnSignals).

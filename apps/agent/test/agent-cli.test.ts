@@ -100,6 +100,7 @@ describe('agent (subprocess)', () => {
     expect(general.code).toBe(0);
     expect(general.stdout).toMatch(/Inputs\n {2}cpu\s+CPU Usage\n {2}dummy\s+Generate dummy data/);
     expect(general.stdout).toMatch(/Outputs\n {2}stdout\s+Prints events to STDOUT\n {2}null\s+Throws away events/);
+    for (const flag of ['-H, --http', '-P, --port', '-L, --listen']) expect(general.stdout).toContain(`  ${flag} `);
     const dummy = await runAgentToEnd(['-i', 'dummy', '-h']);
     expect(dummy.stdout).toContain('dummy input plugin');
     expect(dummy.stdout).toMatch(/rate\s+Ticks per second\n\s+> type: int, default: 1/);

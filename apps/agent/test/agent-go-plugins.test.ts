@@ -123,7 +123,7 @@ describe.runIf(goAvailable)('agent with unmodified Go output plugins (subprocess
     writeFileSync(file, `[INPUT]\n    Name dummy\n[OUTPUT]\n    Name gstdout\n    tls  on\n`);
     const result = await runAgentToEnd(['-e', gstdout, '-c', file]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${file}:5: output 'gstdout' does not support TLS: remove 'tls on'`);
+    expect(result.stderr).toContain(`${file}:5: gstdout.0 does not support TLS: remove 'tls on' (a Go plugin handles TLS itself, through its own properties).`);
   });
 
   it('warns when the Go outputs\' Workers need more threads than libuv\'s pool has', async () => {
@@ -145,7 +145,7 @@ describe('agent -e with a bad library', () => {
   it('exits 1 naming the file', async () => {
     const result = await runAgentToEnd(['-e', '/nonexistent/out_x.so', '-i', 'dummy', '-o', 'stdout']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toBe("[error] cannot load Go plugin '/nonexistent/out_x.so': no such file\n");
+    expect(result.stderr).toBe("[error] command line: cannot load Go plugin '/nonexistent/out_x.so': no such file\n");
   });
 
   it('refuses native flb-*.so plugins', async () => {

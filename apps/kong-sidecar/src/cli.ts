@@ -1,5 +1,5 @@
 #!/usr/bin/env node
-import { exitAfterStdout, exitQuietlyWhenStdoutCloses, reportUnexpected, shutdownOnSignals } from '@tributary/agent';
+import { exitAfterStdout, exitQuietlyWhenStdoutCloses, reportUnexpected, shutdownOnSignals } from '@tributary/runtime';
 import { runSidecar } from './run-sidecar.js';
 
 // First, before any Go plugin of a --pipeline is loaded. SIGTERM is how Kong 3.x stops its

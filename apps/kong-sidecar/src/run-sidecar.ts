@@ -1,25 +1,15 @@
 import { join } from 'node:path';
 import { encode } from '@msgpack/msgpack';
-import { createPipeline, createRegistry, type PipelineRuntime } from '@tributary/agent';
-import { ConfigError, loadPipelineConfig, parseCommandLine, type InputSection } from '@tributary/config';
-import { createLogger, TributaryError, type EncodedOrObject } from '@tributary/core';
-import {
-  loadPluginDirectory,
-  pluginFromModule,
-  pluginInfo,
-  PluginLoadError,
-  startPluginServer,
-  type EmittedRecord,
-  type LoadedPlugin,
-  type ServerLog,
-} from '@tributary/kong-rpc';
-import { createKongInput } from './kong-input.js';
-import { logShipperPlugin } from './log-shipper.js';
+import { createLogger, TributaryError, type Logger } from '@tributary/base';
+import { loadPipelineConfig, parseCommandLine, type InputSection } from '@tributary/config';
+import { loadPluginDirectory, logShipperPlugin, pluginFromModule, pluginInfo, startPluginServer, type LoadedPlugin } from '@tributary/kong-rpc';
+import { createPipeline, createRegistry, packageVersion, RuntimeError, type PipelineRuntime } from '@tributary/runtime';
+import { createKongInput, type KongInput } from './kong-input.js';
 import { parseSidecarOptions, USAGE, UsageError, type SidecarOptions } from './sidecar-options.js';
 
-export const VERSION = '0.1.0';
+const VERSION = packageVersion(import.meta.url);
 
-/** What the sidecar talks to; the CLI passes the process's, tests their own. */
+/** What the sidecar talks to; the CLI passes the process's. */
 export interface SidecarIo {
   /** Standard output: dumps only, never logs. */
   stdout: (data: string | Uint8Array) => void;
@@ -45,7 +35,7 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
 
     // One log format on stderr for the plugin server and the pipeline: Fluent Bit's.
     const log = createLogger({ level: (['warn', 'info', 'debug'] as const)[Math.min(options.verbosity, 2)], sink: { write: io.stderr } }).child('kong');
-    const plugins = await servedPlugins(options, log);
+    const plugins = await servedPlugins(options, options.pluginsDirectory, log);
 
     if (options.dumpAllPlugins || options.dump) {
       io.stdout(`${JSON.stringify(plugins.map(pluginInfo))}\n`);
@@ -59,17 +49,18 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
     }
 
     const kongInput = createKongInput();
-    const pipeline = options.pipeline ? startablePipeline(options.pipeline, kongInput.plugin, io) : undefined;
+    const pipeline = options.pipeline ? startablePipeline(options.pipeline, kongInput, io) : undefined;
     await pipeline?.start();
     const socketPath = join(options.kongPrefix, options.sockName ?? (options.plugin ? `${options.plugin}.socket` : 'js_pluginserver.sock'));
     const server = await startPluginServer({
       socketPath,
       plugins,
       log,
-      emit: pipeline ? (tag: string, record: EmittedRecord) => void kongInput.emit(tag, record as EncodedOrObject) : undefined,
+      emit: pipeline ? kongInput.emit : undefined,
       timers: pipeline?.engine.scheduler,
-    }).catch((error: NodeJS.ErrnoException) => {
-      throw new TributaryError('LISTEN_FAILED', `cannot listen on ${socketPath}: ${error.message}. Check that the Kong prefix (-p) exists and is writable.`);
+    }).catch(async (error: NodeJS.ErrnoException) => {
+      await pipeline?.stop();
+      throw new RuntimeError('LISTEN_FAILED', `cannot listen on ${socketPath}: ${error.message}. Check that the Kong prefix (-p) exists and is writable.`);
     });
     io.stderr(`kong-sidecar ready: listening on ${socketPath}\n`);
     const reason = await io.shutdown;
@@ -78,28 +69,26 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
     await pipeline?.stop();
     return 0;
   } catch (error) {
-    if (error instanceof UsageError || error instanceof PluginLoadError || error instanceof ConfigError || error instanceof TributaryError) {
-      io.stderr(`[error] ${error.message}\n`);
-      return 1;
-    }
-    throw error;
+    if (!TributaryError.isInstance(error)) throw error;
+    io.stderr(`[error] ${error.message}\n`);
+    return 1;
   }
 }
 
 /** The plugins of the directory plus the built-in log shipper; just one with `--plugin`. */
-async function servedPlugins(options: SidecarOptions, log: ServerLog): Promise<LoadedPlugin[]> {
-  const plugins = await loadPluginDirectory(options.pluginsDirectory!, log);
+async function servedPlugins(options: SidecarOptions, directory: string, log: Logger): Promise<LoadedPlugin[]> {
+  const plugins = await loadPluginDirectory(directory, log);
   if (!plugins.some((p) => p.name === logShipperPlugin.name)) plugins.push(pluginFromModule({ default: logShipperPlugin }, logShipperPlugin.name));
   if (options.plugin === undefined) return plugins;
   const plugin = plugins.find((p) => p.name === options.plugin);
   if (!plugin) {
-    throw new UsageError(`no plugin named '${options.plugin}' in ${options.pluginsDirectory}; the plugins are: ${plugins.map((p) => p.name).join(', ')}.`);
+    throw new UsageError(`no plugin named '${options.plugin}' in ${directory}; the plugins are: ${plugins.map((p) => p.name).join(', ')}.`);
   }
   return [plugin];
 }
 
 /** The `--pipeline` config's engine, with the `kong` input added when the config has none. */
-function startablePipeline(file: string, kongInput: ReturnType<typeof createKongInput>['plugin'], io: SidecarIo): PipelineRuntime {
+function startablePipeline(file: string, kongInput: KongInput, io: SidecarIo): PipelineRuntime {
   const config = loadPipelineConfig(parseCommandLine(['-c', file]), { env: io.env });
   const logger = createLogger({ level: config.service.logLevel, sink: { write: io.stderr } });
   for (const warning of config.warnings) logger.warn(warning);
@@ -116,5 +105,5 @@ function startablePipeline(file: string, kongInput: ReturnType<typeof createKong
     };
     config.inputs.unshift(implicit);
   }
-  return createPipeline(config, { registry: createRegistry([kongInput]), logger });
+  return createPipeline(config, { registry: createRegistry({ inputs: [kongInput.plugin] }), logger, version: VERSION });
 }

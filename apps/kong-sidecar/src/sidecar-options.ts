@@ -1,3 +1,5 @@
+import { TributaryError } from '@tributary/base';
+
 /** What the sidecar was asked to do. */
 export interface SidecarOptions {
   kongPrefix: string;
@@ -18,9 +20,9 @@ export interface SidecarOptions {
 }
 
 /** A command line the sidecar cannot run; the message says how to fix it. */
-export class UsageError extends Error {
+export class UsageError extends TributaryError<'SIDECAR_USAGE'> {
   constructor(message: string) {
-    super(`${message} Run 'kong-sidecar --help' for the options.`);
+    super('SIDECAR_USAGE', `${message} Run 'kong-sidecar --help' for the options.`);
     this.name = 'UsageError';
   }
 }

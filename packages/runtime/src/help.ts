@@ -1,4 +1,4 @@
-import type { ConfigMap, InputPlugin, OutputPlugin, PluginRegistry } from '@tributary/core';
+import { networkConfigMap, type ConfigMap, type InputPlugin, type OutputPlugin, type PluginRegistry } from '@tributary/core';
 
 const OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['-c  --config=FILE', 'specify an optional configuration file'],
@@ -16,14 +16,17 @@ const OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['-t, --tag=TAG', 'set plugin tag, same as \'-p tag=abc\''],
   ['-v, --verbose', 'increase logging verbosity (default: info)'],
   ['-w, --workdir', 'set the working directory'],
+  ['-H, --http', 'enable monitoring HTTP server'],
+  ['-P, --port', 'set HTTP server TCP port (default: 2020)'],
+  ['-L, --listen', 'set HTTP server listen address (default: 0.0.0.0)'],
   ['-q, --quiet', 'quiet mode'],
   ['-h, --help', 'print this help'],
   ['-V, --version', 'show version number'],
 ];
 
 /** The general help: usage, options, and every input and output, loaded Go plugins included. */
-export function generalHelp(registry: PluginRegistry): string {
-  const lines = ['Usage: agent [OPTION]', '', 'Available Options'];
+export function generalHelp(registry: PluginRegistry, command = 'agent'): string {
+  const lines = [`Usage: ${command} [OPTION]`, '', 'Available Options'];
   for (const [flag, text] of OPTIONS) lines.push(`  ${flag.padEnd(22)}${text}`);
   lines.push('', 'Inputs');
   for (const plugin of registry.inputs) lines.push(`  ${plugin.name.padEnd(22)}${plugin.description}`);
@@ -33,16 +36,19 @@ export function generalHelp(registry: PluginRegistry): string {
   return lines.join('\n');
 }
 
-/** One plugin's help: its description and every property with type, default and meaning. */
+/**
+ * One plugin's help: its description and every property with type, default and meaning — the
+ * network keys (`Listen`/`Host`, `Port`, `tls.*`, `net.*`) of a plugin that declares a network.
+ */
 export function pluginHelp(plugin: InputPlugin | OutputPlugin): string {
   const lines = ['HELP', `${plugin.name} ${plugin.kind} plugin`, '', 'DESCRIPTION', plugin.description, '', 'OPTIONS'];
   const configMap: ConfigMap | undefined = plugin.configMap;
   if (configMap === undefined) {
     lines.push('This plugin declares no properties (a Go plugin): every property is passed to it as written.');
-  } else if (Object.keys(configMap).length === 0) {
-    lines.push('This plugin has no properties.');
   } else {
-    for (const [key, spec] of Object.entries(configMap)) {
+    const all = plugin.network ? { ...configMap, ...networkConfigMap(plugin.network) } : configMap;
+    if (Object.keys(all).length === 0) lines.push('This plugin has no properties.');
+    for (const [key, spec] of Object.entries(all)) {
       lines.push(key.padEnd(20) + spec.description);
       lines.push(' '.repeat(20) + `> type: ${spec.type}` + (spec.default === undefined ? '' : `, default: ${spec.default}`));
       lines.push('');

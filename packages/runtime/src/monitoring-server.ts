@@ -1,14 +1,15 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { InstanceMetrics, Logger } from '@tributary/core';
+import type { Logger } from '@tributary/base';
+import { metricsJson, prometheusText, type EngineMetrics } from './monitoring-formats.js';
 
 /** What the monitoring API reports on. */
 export interface MonitoredEngine {
-  metrics(): { inputs: InstanceMetrics[]; outputs: InstanceMetrics[] };
+  metrics(): EngineMetrics;
 }
 
 /** A listening monitoring server. */
-export interface MonitoringServer {
+export interface MonitoringServer extends AsyncDisposable {
   readonly port: number;
   close(): Promise<void>;
 }
@@ -59,7 +60,8 @@ export async function startMonitoringServer(
   });
   const port = (server.address() as AddressInfo).port;
   options.log.info(`[http_server] listen iface=${options.listen} tcp_port=${port}`);
-  return { port, close: () => new Promise((resolve) => server.close(() => resolve())) };
+  const close = () => new Promise<void>((resolve) => server.close(() => resolve()));
+  return { port, close, [Symbol.asyncDispose]: close };
 }
 
 function uptimeText(seconds: number): string {
@@ -67,50 +69,4 @@ function uptimeText(seconds: number): string {
   const h = Math.floor((seconds % 86400) / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   return `Fluent Bit has been running:  ${d} day, ${h} hour, ${m} minute and ${seconds % 60} seconds`;
-}
-
-/** `/api/v1/metrics` as Fluent Bit shapes it. */
-export function metricsJson(metrics: { inputs: InstanceMetrics[]; outputs: InstanceMetrics[] }) {
-  return {
-    input: Object.fromEntries(metrics.inputs.map((m) => [m.name, { records: m.records, bytes: m.bytes }])),
-    filter: {},
-    output: Object.fromEntries(
-      metrics.outputs.map((m) => [
-        m.name,
-        {
-          proc_records: m.procRecords,
-          proc_bytes: m.procBytes,
-          errors: m.errors,
-          retries: m.retries,
-          retries_failed: m.retriesFailed,
-          dropped_records: m.droppedRecords,
-          retried_records: m.retriedRecords,
-        },
-      ]),
-    ),
-  };
-}
-
-const PROMETHEUS: ReadonlyArray<readonly [kind: 'input' | 'output', name: string, help: string, value: (m: InstanceMetrics) => number]> = [
-  ['input', 'fluentbit_input_records_total', 'Number of input records.', (m) => m.records],
-  ['input', 'fluentbit_input_bytes_total', 'Number of input bytes.', (m) => m.bytes],
-  ['output', 'fluentbit_output_proc_records_total', 'Number of processed output records.', (m) => m.procRecords],
-  ['output', 'fluentbit_output_proc_bytes_total', 'Number of processed output bytes.', (m) => m.procBytes],
-  ['output', 'fluentbit_output_errors_total', 'Number of output errors.', (m) => m.errors],
-  ['output', 'fluentbit_output_retries_total', 'Number of output retries.', (m) => m.retries],
-  ['output', 'fluentbit_output_retries_failed_total', 'Number of abandoned batches because the maximum number of re-tries was reached.', (m) => m.retriesFailed],
-  ['output', 'fluentbit_output_dropped_records_total', 'Number of dropped records.', (m) => m.droppedRecords],
-  ['output', 'fluentbit_output_retried_records_total', 'Number of retried records.', (m) => m.retriedRecords],
-];
-
-/** `/api/v1/metrics/prometheus`: one counter family per metric, labelled by instance name. */
-export function prometheusText(metrics: { inputs: InstanceMetrics[]; outputs: InstanceMetrics[] }): string {
-  const lines: string[] = [];
-  for (const [kind, name, help, value] of PROMETHEUS) {
-    lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-    for (const instance of kind === 'input' ? metrics.inputs : metrics.outputs) {
-      lines.push(`${name}{name="${instance.name.replace(/["\\\n]/g, '_')}"} ${value(instance)}`);
-    }
-  }
-  return `${lines.join('\n')}\n`;
 }

@@ -1,91 +1,80 @@
-import { basename } from 'node:path';
-import type { PipelineConfig, PluginFile } from '@tributary/config';
-import { Engine, engineOptionsFromPipeline, PluginRegistry, TributaryError, type InputPlugin, type Logger } from '@tributary/core';
-import { builtinInputs } from '@tributary/inputs';
+import type { Logger } from '@tributary/base';
+import type { PipelineConfig } from '@tributary/config';
+import { Engine, engineOptionsFromPipeline, type PluginRegistry } from '@tributary/core';
 import { GoPluginHost } from '@tributary/output-abi';
-import { builtinOutputs } from '@tributary/outputs';
+import { warnIfThreadPoolTooSmall } from './go-thread-pool.js';
 import { startMonitoringServer, type MonitoringServer } from './monitoring-server.js';
-import { VERSION } from './version.js';
+import { loadSharedPlugins } from './plugin-catalog.js';
+import { RuntimeError } from './runtime-error.js';
 
 /** A pipeline built from a config: its engine, and the Go plugins it loaded. */
-export interface PipelineRuntime {
+export interface PipelineRuntime extends AsyncDisposable {
   readonly engine: Engine;
   readonly registry: PluginRegistry;
-  /** Starts the engine, then the monitoring API when the config has `HTTP_Server On`. */
+  /** The port the monitoring API listens on once started (`HTTP_Port 0` picks a free one). */
+  readonly httpPort: number | undefined;
+  /**
+   * Binds the monitoring API when the config has `HTTP_Server On` — first, so that a port in
+   * use is reported before any input runs — then starts the engine.
+   */
   start(): Promise<void>;
   /** Closes the monitoring API, drains within Grace, exits every instance, unregisters Go plugins. */
   stop(): Promise<void>;
 }
 
-/** The registry of built-in plugins (plus any the caller adds, e.g. kong-sidecar's `kong` input). */
-export function createRegistry(extraInputs: readonly InputPlugin[] = []): PluginRegistry {
-  return new PluginRegistry({ inputs: [...builtinInputs, ...extraInputs], outputs: builtinOutputs });
-}
-
-/**
- * Loads `-e` / `Plugins_File` libraries: Go plugins. Fluent Bit's native `flb-*.so` plugins
- * are refused with a clear error.
- */
-export function loadSharedPlugins(files: readonly PluginFile[], registry: PluginRegistry, host: GoPluginHost): void {
-  const native = files.find((file) => basename(file.path).startsWith('flb-'));
-  if (native) {
-    throw new TributaryError(
-      'NATIVE_PLUGIN_UNSUPPORTED',
-      `cannot load '${native.path}': files named flb-*.so are native Fluent Bit C plugins, which Tributary does not run. Only Go plugins (fluent-bit-go) are supported.`,
-    );
-  }
-  host.load(files, registry);
+export interface PipelineOptions {
+  readonly registry: PluginRegistry;
+  readonly logger: Logger;
+  /** What the monitoring API's `/` reports as the version. */
+  readonly version: string;
+  /** The host of Go plugins loaded before (`-e` on the command line); a new one otherwise. */
+  readonly goPlugins?: GoPluginHost;
 }
 
 /**
  * Builds (and so validates) the engine of a parsed pipeline: Go plugins of `Plugins_File`
- * are loaded into `registry`, every section's plugin and properties are checked. Nothing runs
- * until `start`.
+ * are loaded into the registry, every section's plugin and properties are checked. Nothing
+ * runs until `start`.
  */
-export function createPipeline(
-  config: PipelineConfig,
-  options: { registry: PluginRegistry; logger: Logger; goPlugins?: GoPluginHost },
-): PipelineRuntime {
-  const goPlugins = options.goPlugins ?? new GoPluginHost(options.logger);
-  loadSharedPlugins(config.plugins, options.registry, goPlugins);
-  const engine = new Engine(engineOptionsFromPipeline(config, options.registry, options.logger));
-  warnIfThreadPoolTooSmall(config, goPlugins, options.logger);
+export function createPipeline(config: PipelineConfig, options: PipelineOptions): PipelineRuntime {
+  const { registry, logger } = options;
+  const goPlugins = options.goPlugins ?? new GoPluginHost(logger);
+  loadSharedPlugins(config.plugins, registry, goPlugins);
+  const engine = new Engine(engineOptionsFromPipeline(config, registry, logger));
+  warnIfThreadPoolTooSmall(config, goPlugins, logger);
   let monitoring: MonitoringServer | undefined;
-  const stop = async () => {
-    await monitoring?.close();
-    await engine.stop();
-    await goPlugins.unregisterAll();
-  };
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await monitoring?.close();
+      await engine.stop();
+      await goPlugins.unregisterAll();
+    })());
+
+  async function start(): Promise<void> {
+    const { httpServer, httpListen: listen, httpPort: port } = config.service;
+    if (httpServer) {
+      monitoring = await startMonitoringServer(engine, { listen, port, version: options.version, log: logger }).catch(async (error: Error) => {
+        await stop();
+        throw new RuntimeError('HTTP_SERVER', `cannot start the HTTP server on ${listen}:${port}: ${error.message}. Change HTTP_Port (-P) or HTTP_Listen (-L).`);
+      });
+    }
+    try {
+      await engine.start();
+    } catch (error) {
+      await stop();
+      throw error;
+    }
+  }
+
   return {
     engine,
-    registry: options.registry,
-    async start() {
-      await engine.start();
-      const { httpServer, httpListen: listen, httpPort: port } = config.service;
-      if (!httpServer) return;
-      monitoring = await startMonitoringServer(engine, { listen, port, version: VERSION, log: options.logger }).catch(async (error: Error) => {
-        await stop();
-        throw new TributaryError('HTTP_SERVER', `cannot start the HTTP server on ${listen}:${port}: ${error.message}. Change HTTP_Port or HTTP_Listen.`);
-      });
+    registry,
+    get httpPort() {
+      return monitoring?.port;
     },
+    start,
     stop,
+    [Symbol.asyncDispose]: stop,
   };
-}
-
-/**
- * Go flushes run on libuv's thread pool, whose size is fixed when the process starts: if the
- * Go outputs' Workers add up to more threads, some flushes wait. Say so, with the fix.
- */
-function warnIfThreadPoolTooSmall(config: PipelineConfig, goPlugins: GoPluginHost, logger: Logger): void {
-  const goNames = new Set(goPlugins.loaded.map((library) => library.name.toLowerCase()));
-  const threads = config.outputs
-    .filter((output) => goNames.has(output.name.toLowerCase()))
-    .reduce((sum, output) => sum + Math.max(1, output.workers), 0);
-  const pool = Number(process.env.UV_THREADPOOL_SIZE) || 4;
-  if (threads > pool) {
-    logger.warn(
-      `[agent] Go outputs may flush on ${threads} threads at once but the thread pool has ${pool}: ` +
-        `start the agent with UV_THREADPOOL_SIZE=${threads} (or more) in its environment.`,
-    );
-  }
 }

@@ -1,0 +1,1 @@
+export { runCliToEnd, startCli, type CliProcess, type CliProcessOptions } from './cli-process.js';
