@@ -3,6 +3,7 @@ import { MsgpackFormatError } from '@tributary/msgpack';
 import { describe, expect, it } from 'vitest';
 import { RpcStreamDecoder } from './rpc-stream-decoder.js';
 import { encodeLikeKong, LuaString } from './testing/lua-msgpack-encoder.js';
+import { splitStream } from '@tributary/msgpack/testing';
 
 const hex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
 const ascii = (text: string) => Buffer.from(text).toString('hex');
@@ -15,7 +16,7 @@ const BIG_BODY = Buffer.alloc(70_000, 7);
 const BIG_STEP = encodeLikeKong([0, 3, 'plugin.Step', [{ EventId: 0, Data: BIG_BODY }]]);
 const BIG_STEP_VALUE = [0, 3, 'plugin.Step', [{ EventId: 0, Data: BIG_BODY }]];
 
-function feed(chunks: Buffer[]): unknown[] {
+function feed(chunks: readonly Uint8Array[]): unknown[] {
   const decoder = new RpcStreamDecoder();
   const out: unknown[] = [];
   for (const chunk of chunks) decoder.push(chunk, (message) => out.push(message));
@@ -103,13 +104,7 @@ describe('RpcStreamDecoder (properties)', () => {
       fc.property(fc.array(kongValue, { minLength: 1, maxLength: 5 }), fc.array(fc.nat(), { maxLength: 6 }), (values, cuts) => {
         const stream = Buffer.concat(values.map((value) => encodeLikeKong(value)));
         const whole = feed([stream]);
-        const points = [...new Set(cuts.map((cut) => cut % (stream.length + 1)))].sort((a, b) => a - b);
-        const chunks: Buffer[] = [];
-        let previous = 0;
-        for (const point of [...points, stream.length]) {
-          chunks.push(stream.subarray(previous, point));
-          previous = point;
-        }
+        const chunks = splitStream(stream, cuts);
         expect(feed(chunks)).toEqual(whole);
         expect(whole).toHaveLength(values.length);
       }),

@@ -3,6 +3,7 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { MsgpackFormatError } from './msgpack-error.js';
 import { MsgpackFramer } from './msgpack-framer.js';
+import { splitStream } from './testing/split-stream.js';
 
 /** Feeds `chunks` and returns the messages as hex, checking nothing is left over. */
 function frame(chunks: Uint8Array[], framer = new MsgpackFramer()): string[] {
@@ -57,13 +58,7 @@ describe('MsgpackFramer (split-buffer matrix)', () => {
     fc.assert(
       fc.property(messages, fc.array(fc.nat(), { maxLength: 8 }), (encoded, cuts) => {
         const stream = Buffer.concat(encoded);
-        const points = [...new Set(cuts.map((cut) => cut % (stream.length + 1)))].sort((a, b) => a - b);
-        const chunks: Buffer[] = [];
-        let previous = 0;
-        for (const point of [...points, stream.length]) {
-          chunks.push(stream.subarray(previous, point));
-          previous = point;
-        }
+        const chunks = splitStream(stream, cuts);
         expect(frame(chunks)).toEqual(encoded.map(hex));
       }),
       { numRuns: 300 },

@@ -1,0 +1,1 @@
+export { splitStream } from './split-stream.js';
