@@ -2,7 +2,8 @@
 // Prints one JSON line: records/s delivered, MB/s, peak RSS, and event-loop delay. Plain
 // JavaScript on the built packages, as the published agent runs:
 //   pnpm turbo run build && node tools/bench/dummy-null.mjs [seconds] [rate]
-import { createLogger, Engine } from '@tributary/core';
+import { createLogger } from '@tributary/base';
+import { Engine } from '@tributary/core';
 import { dummyInput } from '@tributary/inputs';
 import { nullOutput } from '@tributary/outputs';
 import { runEngineFor } from './run-engine.mjs';

@@ -6,7 +6,8 @@
 import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { createLogger, Engine } from '@tributary/core';
+import { createLogger } from '@tributary/base';
+import { Engine } from '@tributary/core';
 import { dummyInput } from '@tributary/inputs';
 import { GoPluginLibrary, goOutputPlugin } from '@tributary/output-abi';
 import koffi from 'koffi';

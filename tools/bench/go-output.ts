@@ -9,7 +9,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { buildExample } from '@tributary/native-fixtures';
-import { CHUNK_MAX_BYTES, EventTime, MsgpackWriter, packJson, writeEvent } from '@tributary/core';
+import { CHUNK_MAX_BYTES, writeEvent } from '@tributary/core';
+import { MsgpackWriter, packJson } from '@tributary/msgpack';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const seconds = Number(process.argv[2] ?? 10);
@@ -21,7 +22,8 @@ const body = packJson('{"message":"dummy"}');
 const writer = new MsgpackWriter();
 let records = 0;
 while (writer.length < CHUNK_MAX_BYTES) {
-  writeEvent(writer, 'v2', EventTime.now(), body);
+  const now = Date.now();
+  writeEvent(writer, 'v2', Math.floor(now / 1000), (now % 1000) * 1e6, body);
   records++;
 }
 const chunkFile = join(work, 'chunk.msgpack');

@@ -1,6 +1,6 @@
 import { connect, type Socket } from 'node:net';
 import { Encoder } from '@msgpack/msgpack';
-import { MsgpackStreamDecoder } from '@tributary/kong-rpc';
+import { RpcStreamDecoder } from '@tributary/kong-rpc';
 
 /**
  * A lean Kong-shaped load client for benchmarks: one connection, one request outstanding,
@@ -9,20 +9,20 @@ import { MsgpackStreamDecoder } from '@tributary/kong-rpc';
  */
 export class KongLoadConnection {
   private readonly encoder = new Encoder();
-  private readonly decoder = new MsgpackStreamDecoder();
+  private readonly decoder = new RpcStreamDecoder();
   private msgid = 0;
   private waiting?: (message: unknown[]) => void;
 
   private constructor(private readonly socket: Socket) {
     socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      for (const message of this.decoder.push(chunk) as unknown[][]) {
-        if (message[0] === 2) continue; // serverPid
-        const waiting = this.waiting;
-        this.waiting = undefined;
-        waiting?.(message);
-      }
-    });
+    const onMessage = (decoded: unknown) => {
+      const message = decoded as unknown[];
+      if (message[0] === 2) return; // serverPid
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      waiting?.(message);
+    };
+    socket.on('data', (chunk: Buffer) => this.decoder.push(chunk, onMessage));
   }
 
   static open(path: string): Promise<KongLoadConnection> {
