@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import { encode } from '@msgpack/msgpack';
 import { createLogger, TributaryError, type Logger } from '@tributary/base';
-import { loadPipelineConfig, parseCommandLine, type InputSection } from '@tributary/config';
+import { loadPipelineConfig, parseCommandLine } from '@tributary/config';
 import { loadPluginDirectory, logShipperPlugin, pluginFromModule, pluginInfo, startPluginServer, type LoadedPlugin } from '@tributary/kong-rpc';
-import { createPipeline, createRegistry, packageVersion, RuntimeError, type PipelineRuntime } from '@tributary/runtime';
+import { createPipeline, packageVersion, RuntimeError, type PipelineRuntime } from '@tributary/runtime';
 import { createKongInput, type KongInput } from './kong-input.js';
 import { parseSidecarOptions, USAGE, UsageError, type SidecarOptions } from './sidecar-options.js';
 
@@ -87,23 +87,10 @@ async function servedPlugins(options: SidecarOptions, directory: string, log: Lo
   return [plugin];
 }
 
-/** The `--pipeline` config's engine, with the `kong` input added when the config has none. */
+/** The `--pipeline` config's engine, fed by the `kong` input (tagged `kong` unless the config has an `[INPUT] Name kong`). */
 function startablePipeline(file: string, kongInput: KongInput, io: SidecarIo): PipelineRuntime {
   const config = loadPipelineConfig(parseCommandLine(['-c', file]), { env: io.env });
   const logger = createLogger({ level: config.service.logLevel, sink: { write: io.stderr } });
   for (const warning of config.warnings) logger.warn(warning);
-  if (!config.inputs.some((input) => input.name.toLowerCase() === 'kong')) {
-    const implicit: InputSection = {
-      name: 'kong',
-      alias: undefined,
-      logLevel: undefined,
-      properties: [],
-      coreProperties: [],
-      source: { file, line: 0 },
-      tag: 'kong',
-      memBufLimit: 0,
-    };
-    config.inputs.unshift(implicit);
-  }
-  return createPipeline(config, { registry: createRegistry({ inputs: [kongInput.plugin] }), logger, version: VERSION });
+  return createPipeline(config, { logger, version: VERSION, implicitInputs: [{ plugin: kongInput.plugin, tag: 'kong' }] });
 }

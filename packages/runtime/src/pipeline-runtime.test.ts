@@ -16,12 +16,22 @@ function occupiedPort(): Promise<number> {
   return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve((server.address() as AddressInfo).port)));
 }
 
-function pipelineOf(args: string[]) {
+function pipelineOf(args: string[], implicit = false) {
   const input = manualInput('probe');
   const output = collectingOutput([], 'sink');
-  const registry = createRegistry({ inputs: [input.plugin], outputs: [output.plugin] });
+  const registry = createRegistry({ inputs: implicit ? [] : [input.plugin], outputs: [output.plugin] });
   const config = loadPipelineConfig(parseCommandLine(args));
-  return { input, output, pipeline: createPipeline(config, { registry, logger: silentLogger, version: '9.9.9' }) };
+  const implicitInputs = implicit ? [{ plugin: input.plugin, tag: 'probe.default' }] : [];
+  return { input, output, pipeline: createPipeline(config, { registry, logger: silentLogger, version: '9.9.9', implicitInputs }) };
+}
+
+async function firstTag(args: string[]): Promise<string> {
+  const { input, output, pipeline } = pipelineOf(args, true);
+  await using running = pipeline;
+  await running.start();
+  input.append({ n: 1 });
+  while (output.flushes.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
+  return output.flushes[0]!.tag;
 }
 
 describe('createPipeline', () => {
@@ -45,9 +55,14 @@ describe('createPipeline', () => {
       const root = await (await fetch(`http://127.0.0.1:${running.httpPort}/`)).json();
       expect(root).toEqual({ 'fluent-bit': { version: '9.9.9', edition: 'Tributary', flags: ['FLB_HAVE_PROXY_GO'] } });
       const metrics = await (await fetch(`http://127.0.0.1:${running.httpPort}/api/v1/metrics`)).json();
-      expect(metrics.output['sink.0'].proc_records).toBe(1);
+      expect(metrics).toMatchObject({ output: { 'sink.0': { proc_records: 1 } } });
     }
     expect(pipeline.engine.state).toBe('stopped');
     expect(output.calls).toEqual(['preExit', 'exit']);
+  });
+
+  it("runs an application's implicit input with its default tag, or as the config's section of it says", async () => {
+    expect(await firstTag(['-o', 'sink', '-m', '*', '-f', '0.05'])).toBe('probe.default');
+    expect(await firstTag(['-i', 'probe', '-t', 'from.config', '-o', 'sink', '-m', '*', '-f', '0.05'])).toBe('from.config');
   });
 });

@@ -1,10 +1,10 @@
 import type { Logger } from '@tributary/base';
 import type { PipelineConfig } from '@tributary/config';
-import { Engine, engineOptionsFromPipeline, type PluginRegistry } from '@tributary/core';
+import { Engine, engineOptionsFromPipeline, type InputPlugin, type PluginRegistry } from '@tributary/core';
 import { GoPluginHost } from '@tributary/output-abi';
 import { warnIfThreadPoolTooSmall } from './go-thread-pool.js';
 import { startMonitoringServer, type MonitoringServer } from './monitoring-server.js';
-import { loadSharedPlugins } from './plugin-catalog.js';
+import { createRegistry, loadSharedPlugins } from './plugin-catalog.js';
 import { RuntimeError } from './runtime-error.js';
 
 /** A pipeline built from a config: its engine, and the Go plugins it loaded. */
@@ -22,13 +22,26 @@ export interface PipelineRuntime extends AsyncDisposable {
   stop(): Promise<void>;
 }
 
+/** An input an application always runs, such as kong-sidecar's `kong`. */
+export interface ImplicitInput {
+  readonly plugin: InputPlugin;
+  /** The tag of its records unless the config says otherwise. */
+  readonly tag: string;
+}
+
 export interface PipelineOptions {
-  readonly registry: PluginRegistry;
+  /** The plugins sections may name; the built-in ones by default. */
+  readonly registry?: PluginRegistry;
   readonly logger: Logger;
   /** What the monitoring API's `/` reports as the version. */
   readonly version: string;
   /** The host of Go plugins loaded before (`-e` on the command line); a new one otherwise. */
   readonly goPlugins?: GoPluginHost;
+  /**
+   * Inputs the application always runs: registered, and started with their default tag first
+   * in the pipeline unless the config has a section of that plugin, whose settings then apply.
+   */
+  readonly implicitInputs?: readonly ImplicitInput[];
 }
 
 /**
@@ -37,10 +50,16 @@ export interface PipelineOptions {
  * runs until `start`.
  */
 export function createPipeline(config: PipelineConfig, options: PipelineOptions): PipelineRuntime {
-  const { registry, logger } = options;
+  const { logger } = options;
+  const registry = options.registry ?? createRegistry();
   const goPlugins = options.goPlugins ?? new GoPluginHost(logger);
+  const implicitInputs = options.implicitInputs ?? [];
+  for (const { plugin } of implicitInputs) if (!registry.input(plugin.name)) registry.addInput(plugin);
   loadSharedPlugins(config.plugins, registry, goPlugins);
-  const engine = new Engine(engineOptionsFromPipeline(config, registry, logger));
+  const engineOptions = engineOptionsFromPipeline(config, registry, logger);
+  const configured = new Set(config.inputs.map((input) => input.name.toLowerCase()));
+  const added = implicitInputs.filter(({ plugin }) => !configured.has(plugin.name.toLowerCase()));
+  const engine = new Engine({ ...engineOptions, inputs: [...added, ...engineOptions.inputs] });
   warnIfThreadPoolTooSmall(config, goPlugins, logger);
   let monitoring: MonitoringServer | undefined;
   let stopping: Promise<void> | undefined;
