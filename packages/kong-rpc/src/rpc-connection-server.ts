@@ -1,9 +1,9 @@
-import { existsSync, unlinkSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { messageOf, type Logger } from '@tributary/base';
 import { MsgpackFormatError } from '@tributary/msgpack';
 import { RpcMessageEncoder } from './rpc-message-encoder.js';
 import { RpcStreamDecoder } from './rpc-stream-decoder.js';
+import { listenOnSocketPath, releaseSocketPath, type OwnedSocket } from './socket-path.js';
 
 /** How a handler answers one call: an error message, or null and the result. */
 export type RpcRespond = (error: string | null, result?: unknown) => void;
@@ -12,6 +12,12 @@ export type RpcRespond = (error: string | null, result?: unknown) => void;
 export type RpcHandler = (method: string, params: unknown[], respond: RpcRespond) => void;
 
 const REQUEST = 0;
+
+/**
+ * Connections the kernel queues before accept: Kong's workers connect in bursts (Node's
+ * default, 511, refused about 490 of 2,000 simultaneous connects). Capped by net.core.somaxconn.
+ */
+const LISTEN_BACKLOG = 65_535;
 
 /**
  * MessagePack-RPC over a Unix socket as Kong speaks it: `[2, "serverPid", pid]` right after
@@ -23,6 +29,7 @@ export class RpcConnectionServer {
   private readonly server: Server;
   private readonly sockets = new Set<Socket>();
   private readonly encoder = new RpcMessageEncoder();
+  private owned: OwnedSocket | undefined;
 
   constructor(
     private readonly handle: RpcHandler,
@@ -33,21 +40,22 @@ export class RpcConnectionServer {
     this.server = createServer((socket) => this.accept(socket));
   }
 
-  /** Listens on `path`, removing a stale socket file first, as every Kong plugin server does. */
-  listen(path: string): Promise<void> {
-    if (existsSync(path)) unlinkSync(path);
-    return new Promise((resolve, reject) => {
-      this.server.once('error', reject);
-      this.server.listen(path, () => {
-        this.server.off('error', reject);
-        resolve();
-      });
-    });
+  /**
+   * Listens on `path`, taking it over from a server already there (stale or alive), as every
+   * Kong plugin server does: the newest server wins.
+   */
+  async listen(path: string): Promise<void> {
+    this.owned = await listenOnSocketPath(this.server, path, LISTEN_BACKLOG);
   }
 
-  /** Stops accepting, ends open connections and removes the socket file. */
+  /**
+   * Stops accepting, ends open connections and removes the socket file — only if it is still
+   * the one this server bound, never a successor's that took the path over.
+   */
   close(): Promise<void> {
     for (const socket of this.sockets) socket.destroy();
+    if (this.owned && !releaseSocketPath(this.owned)) this.log.debug(`${this.owned.path} now belongs to another server: left in place`);
+    this.owned = undefined;
     return new Promise((resolve) => this.server.close(() => resolve()));
   }
 
