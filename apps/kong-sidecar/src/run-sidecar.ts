@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { encode } from '@msgpack/msgpack';
 import { createLogger, TributaryError, type Logger } from '@tributary/base';
 import { loadPipelineConfig, parseCommandLine } from '@tributary/config';
-import { loadPluginDirectory, logShipperPlugin, pluginFromModule, pluginInfo, startPluginServer, type LoadedPlugin } from '@tributary/kong-rpc';
+import { logShipperPlugin, pluginFromModule, pluginInfo, scanPluginDirectory, startPluginServer, type LoadedPlugin, type PluginLoadFailure } from '@tributary/kong-rpc';
 import { createPipeline, packageVersion, RuntimeError, type PipelineRuntime } from '@tributary/runtime';
 import { createKongInput, type KongInput } from './kong-input.js';
 import { parseSidecarOptions, USAGE, UsageError, type SidecarOptions } from './sidecar-options.js';
@@ -35,7 +35,14 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
 
     // One log format on stderr for the plugin server and the pipeline: Fluent Bit's.
     const log = createLogger({ level: (['warn', 'info', 'debug'] as const)[Math.min(options.verbosity, 2)], sink: { write: io.stderr } }).child('kong');
-    const plugins = await servedPlugins(options, options.pluginsDirectory, log);
+    const { plugins, failures } = await servedPlugins(options, options.pluginsDirectory, log);
+    const dumping = options.dumpAllPlugins || options.dump || options.dumpPluginInfo !== undefined;
+    if (dumping && failures.length > 0) {
+      // Kong would start with a plugin missing that it was told nothing about: fail its query now.
+      for (const failure of failures) io.stderr(`[error] ${failure.path}: ${failure.message}\n`);
+      io.stderr(`[error] ${failures.length} plugin(s) failed to load; fix them or move them out of ${options.pluginsDirectory}.\n`);
+      return 1;
+    }
 
     if (options.dumpAllPlugins || options.dump) {
       io.stdout(`${JSON.stringify(plugins.map(pluginInfo))}\n`);
@@ -75,16 +82,20 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
   }
 }
 
-/** The plugins of the directory plus the built-in log shipper; just one with `--plugin`. */
-async function servedPlugins(options: SidecarOptions, directory: string, log: Logger): Promise<LoadedPlugin[]> {
-  const plugins = await loadPluginDirectory(directory, log);
+/**
+ * The plugins of the directory plus the built-in log shipper, and the files that failed to
+ * load; with `--plugin`, just that one (other files' failures then do not matter).
+ */
+async function servedPlugins(options: SidecarOptions, directory: string, log: Logger): Promise<{ plugins: LoadedPlugin[]; failures: PluginLoadFailure[] }> {
+  const { plugins, failures } = await scanPluginDirectory(directory, log);
   if (!plugins.some((p) => p.name === logShipperPlugin.name)) plugins.push(pluginFromModule({ default: logShipperPlugin }, logShipperPlugin.name));
-  if (options.plugin === undefined) return plugins;
+  if (options.plugin === undefined) return { plugins, failures };
   const plugin = plugins.find((p) => p.name === options.plugin);
   if (!plugin) {
-    throw new UsageError(`no plugin named '${options.plugin}' in ${directory}; the plugins are: ${plugins.map((p) => p.name).join(', ')}.`);
+    const failed = failures.length > 0 ? ` Files that failed to load: ${failures.map((f) => `${f.path} (${f.message})`).join('; ')}.` : '';
+    throw new UsageError(`no plugin named '${options.plugin}' in ${directory}; the plugins are: ${plugins.map((p) => p.name).join(', ')}.${failed}`);
   }
-  return [plugin];
+  return { plugins: [plugin], failures: [] };
 }
 
 /** The `--pipeline` config's engine, fed by the `kong` input (tagged `kong` unless the config has an `[INPUT] Name kong`). */

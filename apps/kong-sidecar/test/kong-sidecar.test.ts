@@ -1,7 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { decode } from '@msgpack/msgpack';
 import { FakeKong } from '@tributary/kong-rpc/testing';
 import { buildExample, hasGo } from '@tributary/native-fixtures';
@@ -48,6 +49,48 @@ describe('kong-sidecar dumps (query_cmd)', () => {
   });
 });
 
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+const sidecarSync = (args: string[]) =>
+  spawnSync(process.execPath, ['--conditions=@tributary/source', '--import', 'tsx', CLI, ...args], { encoding: 'utf8' });
+
+describe('kong-sidecar with plugins that fail to load', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'broken-plugins-'));
+  writeFileSync(join(dir, 'good.mjs'), "export const Plugin = class { async access() {} }; export const Version = '1.0.0'; export const Priority = 1;\n");
+  writeFileSync(join(dir, 'broken.js'), 'module.exports = { Plugin: class {}, Version: "1.0.0", Priority: 1 };\nthrow new Error("boom at load");\n');
+
+  it.each([['--dump-all-plugins'], ['--dump-plugin-info', 'good']])('%s exits 1 naming the file and its error, so that Kong\'s query fails visibly', (...flags) => {
+    const result = sidecarSync(['-d', dir, ...flags]);
+    expect(result.status).toBe(1);
+    expect(result.stdout).toBe('');
+    expect(result.stderr).toContain(`[error] ${join(dir, 'broken.js')}: boom at load\n`);
+    expect(result.stderr).toContain(`[error] 1 plugin(s) failed to load; fix them or move them out of ${dir}.\n`);
+  });
+
+  it('serves the plugins that loaded and logs the failure loudly at start', async () => {
+    const prefixDir = prefix();
+    const sidecar = await startSidecar(['-p', prefixDir, '-d', dir], join(prefixDir, 'js_pluginserver.sock'));
+    running.push(sidecar);
+    expect(sidecar.stderr).toMatch(/\[error\] \[kong\] plugin '.*broken\.js' failed to load and is not served: boom at load/);
+  });
+});
+
+describe('the example plugins (examples/kong-plugins)', () => {
+  it('load from a copy outside the repository, importing @tributary/kong-rpc with nothing installed', () => {
+    const copy = join(mkdtempSync(join(tmpdir(), 'outside-')), 'plugins');
+    cpSync(join(ROOT, 'examples', 'kong-plugins'), copy, { recursive: true });
+    const result = sidecarSync(['-d', copy, '--dump-all-plugins']);
+    expect(result.stderr).toBe('');
+    expect(result.status).toBe(0);
+    expect((JSON.parse(result.stdout) as Array<{ Name: string }>).map((p) => p.Name)).toEqual(['audit', 'js-hello', 'tributary-log']);
+  });
+
+  it("dumps pure JSON through the README's npm command (npm run -s keeps npm's banner off stdout)", () => {
+    const result = spawnSync('npm', ['run', '-s', 'kong-sidecar', '--', '-d', 'examples/kong-plugins', '--dump-all-plugins'], { cwd: ROOT, encoding: 'utf8' });
+    expect(result.status).toBe(0);
+    expect((JSON.parse(result.stdout) as Array<{ Name: string }>).map((p) => p.Name)).toEqual(['audit', 'js-hello', 'tributary-log']);
+  });
+});
+
 describe('kong-sidecar serving Kong', () => {
   it('runs JS and TS plugins for a Kong-driven request and exits cleanly on SIGTERM', async () => {
     const dir = prefix();
@@ -65,6 +108,23 @@ describe('kong-sidecar serving Kong', () => {
     expect(await sidecar.stop('SIGTERM')).toBe(0);
     expect(sidecar.stdout).toBe('');
     expect(sidecar.stderr).toContain('js-hello loaded');
+  });
+
+  it('leaves the socket of a newer sidecar on the same path when it stops (Kong respawns overlap)', async () => {
+    const dir = prefix();
+    const socketPath = join(dir, 'js_pluginserver.sock');
+    const first = await startSidecar(['-p', dir, '-d', PLUGINS], socketPath);
+    running.push(first);
+    const second = await startSidecar(['-p', dir, '-d', PLUGINS], socketPath);
+    running.push(second);
+    expect(await first.stop('SIGTERM')).toBe(0);
+    expect(existsSync(socketPath)).toBe(true);
+    await using kong = new FakeKong({ socketPath, mode: '3.x' });
+    const run = await kong.runRequest({ plugin: 'js-hello', config: { message: 'hi' }, answers: { 'kong.request.get_header': 'example.org' } });
+    expect(run.phases[0]!.calls.at(-1)?.method).toBe('kong.response.set_header');
+    expect(kong.serverPids).toEqual([second.child.pid]);
+    expect(await second.stop('SIGTERM')).toBe(0);
+    expect(existsSync(socketPath)).toBe(false);
   });
 
   it('exits when its parent process is gone, as go-pluginserver does', async () => {

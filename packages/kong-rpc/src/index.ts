@@ -17,7 +17,16 @@ export {
 } from './plugin-definition.js';
 export { PluginEvent, type EventMessage, type StepData } from './plugin-event.js';
 export { pluginInfo, type PluginInfo } from './plugin-info.js';
-export { loadPluginDirectory, loadPluginFile, pluginFromModule, type LoadedPlugin, type PluginInstanceRuntime } from './plugin-loader.js';
+export {
+  loadPluginDirectory,
+  loadPluginFile,
+  pluginFromModule,
+  scanPluginDirectory,
+  type LoadedPlugin,
+  type PluginDirectory,
+  type PluginInstanceRuntime,
+  type PluginLoadFailure,
+} from './plugin-loader.js';
 export { PluginServer, type PluginServerOptions, type TimerOwner } from './plugin-server.js';
 export { RpcConnectionServer, type RpcHandler, type RpcRespond } from './rpc-connection-server.js';
 export type { ConfigFromSchema, FieldValue, SchemaField, SchemaFields, SchemaFieldType } from './schema.js';

@@ -4,8 +4,9 @@ import { pathToFileURL } from 'node:url';
 import type { KongPdk } from './pdk-types.js';
 import { isDefinedPlugin, PHASES, type DefinedPlugin, type Phase, type PhaseContext } from './plugin-definition.js';
 import type { SchemaFields } from './schema.js';
-import type { Logger } from '@tributary/base';
+import { messageOf, type Logger } from '@tributary/base';
 import { PluginLoadError } from './kong-rpc-error.js';
+import { resolveOwnPackageForPlugins } from './own-package-resolution.js';
 
 /** A running plugin instance: one config, its phase handlers. */
 export interface PluginInstanceRuntime {
@@ -29,6 +30,8 @@ export interface LoadedPlugin {
 
 const SOURCE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
 const TS_EXTENSIONS = new Set(['.ts', '.mts', '.cts']);
+/** Files that live beside plugins (package.json, tsconfig.json, README.md, source maps): skipped quietly. */
+const COMPANION_EXTENSIONS = new Set(['.json', '.md', '.map']);
 
 /** A kong-pdk module: `Plugin` class with phase methods, `Schema`, `Version`, `Priority`, `Name`. */
 interface KongPdkModule {
@@ -39,17 +42,32 @@ interface KongPdkModule {
   Name?: string;
 }
 
+/** A plugin file that could not be loaded, and why. */
+export interface PluginLoadFailure {
+  readonly path: string;
+  readonly message: string;
+}
+
+/** What a plugins directory holds: the plugins that loaded and the files that failed to. */
+export interface PluginDirectory {
+  readonly plugins: LoadedPlugin[];
+  readonly failures: PluginLoadFailure[];
+}
+
 /**
  * Loads every plugin of a directory as kong-pluginserver does: `.js`, `.mjs`, `.cjs` and `.ts`
  * files (TypeScript without a build step), and sub-directories with a `package.json` or an
- * `index` file. Dotfiles and `node_modules` are ignored; anything else that is not a plugin
- * is skipped with a warning, so one stray file never stops the server.
+ * `index` file. Dotfiles, `node_modules` and companion files (`.json`, `.md`, `.d.ts`, `.map`)
+ * are ignored; anything else that is not a plugin is skipped with a warning. A plugin file that fails to load is logged as an error and returned
+ * among the `failures`, so that a caller can refuse to report a plugin set Kong would later
+ * miss a plugin of (the dump commands), while a serving server keeps the plugins that loaded.
  */
-export async function loadPluginDirectory(dir: string, log: Logger): Promise<LoadedPlugin[]> {
+export async function scanPluginDirectory(dir: string, log: Logger): Promise<PluginDirectory> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new PluginLoadError(`plugins directory '${dir}' does not exist or is not a directory. Pass the directory that holds your plugins with -d.`);
   }
   const plugins: LoadedPlugin[] = [];
+  const failures: PluginLoadFailure[] = [];
   for (const entry of readdirSync(dir).sort()) {
     if (entry.startsWith('.') || entry === 'node_modules') continue;
     const path = join(dir, entry);
@@ -59,7 +77,9 @@ export async function loadPluginDirectory(dir: string, log: Logger): Promise<Loa
       continue;
     }
     if (entry.endsWith('.d.ts') || !SOURCE_EXTENSIONS.has(extname(entryFile))) {
-      log.warn(`skipping '${path}': not a plugin (plugins are .js, .mjs, .cjs or .ts files, or directories)`);
+      const message = `skipping '${path}': not a plugin (plugins are .js, .mjs, .cjs or .ts files, or directories)`;
+      if (entry.endsWith('.d.ts') || COMPANION_EXTENSIONS.has(extname(entry))) log.debug(message);
+      else log.warn(message);
       continue;
     }
     try {
@@ -72,10 +92,17 @@ export async function loadPluginDirectory(dir: string, log: Logger): Promise<Loa
       plugins.push(plugin);
       log.debug(`loaded plugin '${plugin.name}' ${plugin.version} from ${entryFile}`);
     } catch (error) {
-      log.error(`skipping '${path}': ${error instanceof Error ? error.message : String(error)}`);
+      const failure = { path, message: messageOf(error) };
+      failures.push(failure);
+      log.error(`plugin '${path}' failed to load and is not served: ${failure.message}`);
     }
   }
-  return plugins;
+  return { plugins, failures };
+}
+
+/** The plugins of a directory that load (failures are logged as errors); see `scanPluginDirectory`. */
+export async function loadPluginDirectory(dir: string, log: Logger): Promise<LoadedPlugin[]> {
+  return (await scanPluginDirectory(dir, log)).plugins;
 }
 
 function directoryEntry(dir: string): string | undefined {
@@ -92,6 +119,7 @@ function directoryEntry(dir: string): string | undefined {
 
 /** Loads one plugin module (`.ts` through tsx, others through `import()`). */
 export async function loadPluginFile(path: string, fallbackName = basename(path, extname(path))): Promise<LoadedPlugin> {
+  resolveOwnPackageForPlugins();
   const url = pathToFileURL(path).href;
   let exports: Record<string, unknown>;
   if (TS_EXTENSIONS.has(extname(path))) {

@@ -48,8 +48,8 @@ describe('plugin loading', () => {
       ['dir-plugin', '1.0.0', 5, ['rewrite']],
       ['greeter', '2.1.0', 900, ['access']],
     ]);
-    expect(lines).toContainEqual(expect.stringMatching(/^error skipping '.*bad-version\.mjs': plugin 'bad-version' .* has Version "latest"; Kong 3\.x refuses plugins whose version is not "x\.y\.z"/));
-    expect(lines).toContainEqual(expect.stringMatching(/^error skipping '.*not-a-plugin\.js': .* does not export a Kong plugin/));
+    expect(lines).toContainEqual(expect.stringMatching(/^error plugin '.*bad-version\.mjs' failed to load and is not served: plugin 'bad-version' .* has Version "latest"; Kong 3\.x refuses plugins whose version is not "x\.y\.z"/));
+    expect(lines).toContainEqual(expect.stringMatching(/^error plugin '.*not-a-plugin\.js' failed to load and is not served: .* does not export a Kong plugin/));
     expect(lines).toContainEqual(expect.stringMatching(/^warn skipping '.*notes\.txt': not a plugin/));
   });
 
