@@ -1,5 +1,6 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAgentToEnd, startAgent, type AgentProcess } from './agent-process.js';
@@ -74,6 +75,34 @@ describe('agent (subprocess)', () => {
     const result = await runAgentToEnd(['-c', file]);
     expect(result.code).toBe(1);
     expect(result.stderr).toBe(`[error] ${file}:3: indentation level is too low. Indent keys like the first key of this file (4 spaces).\n`);
+  });
+
+  it('refuses a binary file given as -c without echoing a byte of it to the terminal', async () => {
+    const result = await runAgentToEnd(['-c', process.execPath]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(/^\[error\] '.+' is not a configuration file: it holds binary data \(a NUL byte at offset \d+; it starts with '\\x7fELF.*'\)\. Give the path of a Fluent Bit \.conf file\.\n$/);
+    expect(result.stderr).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/); // eslint-disable-line no-control-regex
+  });
+
+  it('refuses HTTP_Port 99999 when reading the config, naming the key', async () => {
+    const result = await runAgentToEnd(['-i', 'dummy', '-o', 'null', '-H', '-P', '99999']);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe("[error] command line: invalid value for 'http_port': expected a whole number from 0 to 65535, for example 'http_port 2020', but got '99999'.\n");
+  });
+
+  it('reports a monitoring port in use before any input starts, naming what to change', async () => {
+    const busy = createServer();
+    await new Promise<void>((resolve) => busy.listen(0, '127.0.0.1', resolve));
+    const port = (busy.address() as AddressInfo).port;
+    try {
+      const result = await runAgentToEnd(['-i', 'dummy', '-o', 'stdout', '-H', '-L', '127.0.0.1', '-P', String(port)]);
+      expect(result.code).toBe(1);
+      expect(result.stderr).toMatch(new RegExp(`\\[error\\] cannot start the HTTP server on 127\\.0\\.0\\.1:${port}: .*EADDRINUSE.*Change HTTP_Port \\(-P\\) or HTTP_Listen \\(-L\\)\\.\\n$`));
+      expect(result.stderr).not.toContain('[engine] started');
+      expect(result.stdout).toBe(''); // dummy never ran
+    } finally {
+      busy.close();
+    }
   });
 
   it('names an unknown plugin and lists the available ones', async () => {

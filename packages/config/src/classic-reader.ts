@@ -1,6 +1,7 @@
 import * as path from 'node:path';
-import type { SourceLocation } from '@tributary/base';
+import { excerpt, type SourceLocation } from '@tributary/base';
 import { ConfigError } from './config-error.js';
+import { decodeConfigText } from './config-text.js';
 import { expandGlob, nodeFileSystem, type ConfigFileSystem } from './file-system.js';
 import type { RawConfig, RawSection, SectionType } from './raw-config.js';
 
@@ -89,7 +90,8 @@ function readFile(state: ReaderState, file: string, includedFrom: SourceLocation
   }
   state.identities.add(identity);
   state.files.push(file);
-  readText(state, state.fsys.readFile(file), file);
+  const content = state.fsys.readFile(file);
+  readText(state, typeof content === 'string' ? content : decodeConfigText(content, file), file);
 }
 
 function readText(state: ReaderState, text: string, file: string): void {
@@ -108,7 +110,7 @@ function readText(state: ReaderState, text: string, file: string): void {
     if (line[0] === '[') {
       const end = line.indexOf(']');
       if (end < 0) {
-        throw new ConfigError('CONFIG_BAD_HEADER', source, `bad header definition '${line}': a section header needs a closing ']', for example '[INPUT]'.`);
+        throw new ConfigError('CONFIG_BAD_HEADER', source, `bad header definition '${excerpt(line)}': a section header needs a closing ']', for example '[INPUT]'.`);
       }
       const header = line.slice(1, end).trim();
       const type = sectionType(header);
@@ -130,7 +132,7 @@ function readText(state: ReaderState, text: string, file: string): void {
       throw new ConfigError(
         'CONFIG_NOT_INDENTED',
         source,
-        `'${line}' is not indented. Keys go on indented lines under a [SECTION] header, for example '    Name dummy'; only headers, comments and @ commands start in column 0.`,
+        `'${excerpt(line)}' is not indented. Keys go on indented lines under a [SECTION] header, for example '    Name dummy'; only headers, comments and @ commands start in column 0.`,
       );
     }
     if (indent === undefined) indent = leading;
@@ -141,14 +143,14 @@ function readText(state: ReaderState, text: string, file: string): void {
     }
     if (content[0] === '#') continue;
     if (content[0] === '[') {
-      throw new ConfigError('CONFIG_GROUPS_UNSUPPORTED', source, `group headers such as '${content}' inside a section are not supported.`);
+      throw new ConfigError('CONFIG_GROUPS_UNSUPPORTED', source, `group headers such as '${excerpt(content)}' inside a section are not supported.`);
     }
     if (!state.current) {
-      throw new ConfigError('CONFIG_KEY_OUTSIDE_SECTION', source, `'${content}' is not inside a section. Put a header such as '[INPUT]' above it.`);
+      throw new ConfigError('CONFIG_KEY_OUTSIDE_SECTION', source, `'${excerpt(content)}' is not inside a section. Put a header such as '[INPUT]' above it.`);
     }
     const space = content.indexOf(' ');
     if (space < 0) {
-      throw new ConfigError('CONFIG_UNDEFINED_VALUE', source, `undefined value for key '${content}': write the key, a space, then the value, for example '    Flush 1'.`);
+      throw new ConfigError('CONFIG_UNDEFINED_VALUE', source, `undefined value for key '${excerpt(content)}': write the key, a space, then the value, for example '    Flush 1'.`);
     }
     const key = content.slice(0, space).trim().toLowerCase();
     const value = content.slice(space + 1).trim();
@@ -190,7 +192,7 @@ function readMeta(state: ReaderState, line: string, source: SourceLocation): voi
   const body = match[2]!;
   const eq = body.indexOf('=');
   if (eq <= 0) {
-    throw new ConfigError('CONFIG_BAD_SET', source, `'${line}' is not a variable definition. Write '@SET name=value'.`);
+    throw new ConfigError('CONFIG_BAD_SET', source, `'${excerpt(line)}' is not a variable definition. Write '@SET name=value'.`);
   }
   state.variables.set(body.slice(0, eq).trim(), body.slice(eq + 1).trim());
 }

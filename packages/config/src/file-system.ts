@@ -3,7 +3,8 @@ import * as path from 'node:path';
 
 /** The file access the config reader needs; tests and embedders may supply their own. */
 export interface ConfigFileSystem {
-  readFile(file: string): string;
+  /** The file's bytes (checked to be UTF-8 text by the reader), or its text. */
+  readFile(file: string): Uint8Array | string;
   exists(file: string): boolean;
   /** A stable identity of a file (device and inode), to refuse including a file twice. */
   identity(file: string): string;
@@ -11,7 +12,7 @@ export interface ConfigFileSystem {
 }
 
 export const nodeFileSystem: ConfigFileSystem = {
-  readFile: (file) => fs.readFileSync(file, 'utf8'),
+  readFile: (file) => fs.readFileSync(file),
   exists: (file) => fs.existsSync(file),
   identity: (file) => {
     const stat = fs.statSync(file);

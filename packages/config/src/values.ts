@@ -1,4 +1,4 @@
-import { atLocation, parseBoolean, parseInteger, parseLogLevel, parseNumber, parseSize, type LogLevel, type SourceLocation } from '@tributary/base';
+import { atLocation, excerpt, parseBoolean, parseInteger, parseLogLevel, parseNumber, parseSize, type LogLevel, type SourceLocation } from '@tributary/base';
 import { ConfigError } from './config-error.js';
 
 /** A key's value with where it was written, for error messages. */
@@ -12,7 +12,7 @@ function invalid(setting: Setting, expected: string, example: string): never {
   throw new ConfigError(
     'CONFIG_INVALID_VALUE',
     setting.source,
-    `invalid value for '${setting.key}': expected ${expected}, for example '${setting.key} ${example}', but got '${setting.value}'.`,
+    `invalid value for '${setting.key}': expected ${expected}, for example '${setting.key} ${example}', but got '${excerpt(setting.value)}'.`,
   );
 }
 
