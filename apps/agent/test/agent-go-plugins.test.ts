@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildExample, buildRecorder, hasGo } from '@tributary/native-fixtures';
@@ -133,6 +133,14 @@ describe.runIf(goAvailable)('agent with unmodified Go output plugins (subprocess
     expect(result.stderr).toContain('Go outputs may flush on 6 threads at once but the thread pool has 4: start the agent with UV_THREADPOOL_SIZE=6');
     const enough = await runAgentToEnd(args, { env: { UV_THREADPOOL_SIZE: '8' } });
     expect(enough.stderr).not.toContain('thread pool');
+  });
+
+  it('loads -e out_gstdout.so from the working directory (dlopen once said: no such file)', async () => {
+    const cwd = mkdtempSync(join(tmpdir(), 'tributary-cwd-'));
+    copyFileSync(gstdout, join(cwd, 'out_gstdout.so'));
+    const result = await runAgentToEnd(['--dry-run', '-e', 'out_gstdout.so', '-i', 'dummy', '-o', 'gstdout'], { cwd });
+    expect(result.stderr).toBe('configuration test is successful\n');
+    expect(result.code).toBe(0);
   });
 
   it('lists loaded Go plugins in -h', async () => {

@@ -1,5 +1,8 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 
+/** tsx, resolved here: `--import tsx` alone would be looked up from the child's working directory. */
+const TSX = import.meta.resolve('tsx');
+
 /** How to start a CLI from its TypeScript sources, as the test suites of the apps do. */
 export interface CliProcessOptions {
   readonly cwd?: string;
@@ -28,7 +31,7 @@ export interface CliProcess extends AsyncDisposable {
  * stdout and stderr collected as text.
  */
 export function startCli(cli: string, args: readonly string[], options: CliProcessOptions = {}): CliProcess {
-  const child = spawn(process.execPath, ['--conditions=@tributary/source', '--import', 'tsx', cli, ...args], {
+  const child = spawn(process.execPath, ['--conditions=@tributary/source', '--import', TSX, cli, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
     stdio: ['ignore', 'pipe', 'pipe'],
