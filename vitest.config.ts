@@ -10,5 +10,6 @@ export default defineConfig({
     testTimeout: 60_000,
     hookTimeout: 300_000,
     pool: 'forks',
+    setupFiles: ['tools/fuzz/fast-check-setup.ts'],
   },
 });

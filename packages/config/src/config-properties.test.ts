@@ -31,7 +31,6 @@ describe('config readers on any input', () => {
           buildPipelineConfig(raw.sections, { variables: raw.variables, env: {} });
         });
       }),
-      { numRuns: 500 },
     );
   });
 
@@ -44,7 +43,6 @@ describe('config readers on any input', () => {
       fc.property(fc.array(arg, { maxLength: 10 }), (argv) => {
         onlyConfigErrors(() => parseCommandLine(argv));
       }),
-      { numRuns: 500 },
     );
   });
 });

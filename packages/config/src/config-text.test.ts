@@ -23,6 +23,10 @@ describe('config file bytes', () => {
     expect(() => readClassicConfig(file)).toThrow(`${file}:3:12: byte 0xe9 is not UTF-8. Save the file as UTF-8`);
   });
 
+  it('locates an invalid first byte at 1:1 (found by tools/fuzz: it said column -1)', () => {
+    expect(() => decodeConfigText(Uint8Array.from([0x80, 0x0a]), 'f.conf')).toThrow(/^f\.conf:1:1: byte 0x80 is not UTF-8/);
+  });
+
   it('reads valid UTF-8 text unchanged', () => {
     const file = join(dir, 'utf8.conf');
     writeFileSync(file, '[INPUT]\n    Name dummy\n    Tag café.日本\n');

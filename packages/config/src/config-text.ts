@@ -22,7 +22,7 @@ export function decodeConfigText(bytes: Uint8Array, file: string): string {
     return utf8.decode(bytes);
   } catch {
     const at = firstInvalidUtf8(bytes);
-    const lineStart = bytes.lastIndexOf(0x0a, at - 1) + 1;
+    const lineStart = at === 0 ? 0 : bytes.lastIndexOf(0x0a, at - 1) + 1; // (from -1 it would search from the end)
     const line = countNewlines(bytes, at) + 1;
     throw new ConfigError(
       'CONFIG_INVALID_UTF8',

@@ -150,7 +150,6 @@ describe('the event codec (properties)', () => {
         writeEvent(single, 'v2', events[0]!.sec, events[0]!.nsec, events[0]!.body as never, events[0]!.metadata as never);
         expect(standardDecode(single.bytes())).toEqual([[{ sec: events[0]!.sec, nsec: events[0]!.nsec }, json(events[0]!.metadata ?? {})], json(events[0]!.body)]);
       }),
-      { numRuns: 200 },
     );
   });
 
@@ -167,7 +166,6 @@ describe('the event codec (properties)', () => {
         toLegacyEvents(v2.bytes(), converted);
         expect(hex(converted.bytes())).toBe(hex(legacy.bytes()));
       }),
-      { numRuns: 200 },
     );
   });
 
@@ -180,7 +178,6 @@ describe('the event codec (properties)', () => {
           expect(TributaryError.isInstance(error)).toBe(true);
         }
       }),
-      { numRuns: 500 },
     );
   });
 });

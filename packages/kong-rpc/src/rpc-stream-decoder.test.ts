@@ -108,7 +108,6 @@ describe('RpcStreamDecoder (properties)', () => {
         expect(feed(chunks)).toEqual(whole);
         expect(whole).toHaveLength(values.length);
       }),
-      { numRuns: 300 },
     );
   });
 
@@ -122,7 +121,6 @@ describe('RpcStreamDecoder (properties)', () => {
           expect(error).toBeInstanceOf(MsgpackFormatError);
         }
       }),
-      { numRuns: 500 },
     );
   });
 });

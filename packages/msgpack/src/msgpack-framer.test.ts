@@ -61,7 +61,6 @@ describe('MsgpackFramer (split-buffer matrix)', () => {
         const chunks = splitStream(stream, cuts);
         expect(frame(chunks)).toEqual(encoded.map(hex));
       }),
-      { numRuns: 300 },
     );
   });
 
@@ -75,7 +74,6 @@ describe('MsgpackFramer (split-buffer matrix)', () => {
           expect(error).toBeInstanceOf(MsgpackFormatError);
         }
       }),
-      { numRuns: 500 },
     );
   });
 });

@@ -61,7 +61,6 @@ describe('MsgpackReader', () => {
           expect(error).toBeInstanceOf(MsgpackFormatError);
         }
       }),
-      { numRuns: 500 },
     );
   });
 });

@@ -63,7 +63,6 @@ describe('MsgpackWriter', () => {
         expect(decode(bytes)).toEqual(normalised);
         expect(new MsgpackReader(bytes).read()).toEqual(normalised);
       }),
-      { numRuns: 300 },
     );
   });
 });

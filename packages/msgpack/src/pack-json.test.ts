@@ -51,7 +51,6 @@ describe('packJson (flb_pack_json)', () => {
         const text = JSON.stringify(value);
         expect(decode(packJson(text))).toEqual(JSON.parse(text));
       }),
-      { numRuns: 300 },
     );
   });
 
@@ -64,7 +63,6 @@ describe('packJson (flb_pack_json)', () => {
           expect(error).toBeInstanceOf(MsgpackFormatError);
         }
       }),
-      { numRuns: 500 },
     );
   });
 });
