@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildExample, buildRecorder, hasGo } from '@tributary/native-fixtures';
+import { buildExample, buildGoInput, buildRecorder, hasGo } from '@tributary/native-fixtures';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runAgentToEnd, startAgent, type AgentProcess } from './agent-process.js';
 
@@ -143,9 +143,18 @@ describe.runIf(goAvailable)('agent with unmodified Go output plugins (subprocess
     expect(result.code).toBe(0);
   });
 
+  it('agent -e gcount.so -i gcount -o stdout prints what the Go input plugin collected', async () => {
+    const agent = start(['-e', buildGoInput(), '-i', 'gcount', '-p', 'total=4', '-p', 'batch=2', '-p', 'label=x', '-t', 'go.in', '-o', 'stdout', '-f', '0.2']);
+    const lines = await agent.waitForLines(4);
+    expect(lines.map((line) => /"n"=>(\d)/.exec(line)?.[1])).toEqual(['0', '1', '2', '3']);
+    expect(lines.every((line) => /^\[\d\] go\.in: \[\[\d{10}\.\d{9}, \{\}\], \{.*"label"=>"x".*\}\]$/.test(line))).toBe(true);
+    expect(await agent.stop('SIGTERM')).toBe(0);
+  });
+
   it('lists loaded Go plugins in -h', async () => {
-    const result = await runAgentToEnd(['-e', gstdout, '-h']);
+    const result = await runAgentToEnd(['-e', gstdout, '-e', buildGoInput(), '-h']);
     expect(result.stdout).toMatch(/Outputs\n(.*\n)* {2}gstdout\s+Stdout GO!/);
+    expect(result.stdout).toMatch(/Inputs\n(.*\n)* {2}gcount\s+Counts to Total \(test fixture\)\n\nOutputs/);
   });
 });
 

@@ -71,13 +71,15 @@ export function createInputSlot(spec: EngineInputSpec, index: number, hooks: Inp
   const { plugin } = spec;
   const name = spec.alias ?? `${plugin.name}.${index}`;
   const log = engine.log.child(`input:${plugin.name}:${name}`, spec.logLevel);
-  const config = resolveConfig(name, plugin.configMap, spec.properties ?? [], (message) => log.warn(message));
+  const properties = spec.properties ?? [];
+  const config = plugin.configMap === undefined ? {} : resolveConfig(name, plugin.configMap, properties, (message) => log.warn(message));
   const core = spec.coreProperties ?? [];
   const net = resolveNetwork(name, plugin.network, core, log);
   warnUnsupportedCoreKeys(name, core, log);
   const buffer = new InputBuffer(index, name, spec.tag ?? `${plugin.name}.${index}`, spec.memBufLimit ?? 0, log, createMetrics(name), hooks);
   const context: InputContext<ConfigOf<ConfigMap>> = {
     config,
+    properties,
     name,
     tag: buffer.tag,
     log,
@@ -85,6 +87,7 @@ export function createInputSlot(spec: EngineInputSpec, index: number, hooks: Inp
     append: (body, metadata) => buffer.append(buffer.tag, NOW, 0, body, metadata),
     appendTagged: (tag, body, metadata) => buffer.append(tag, NOW, 0, body, metadata),
     appendAt: (sec, nsec, body, metadata, tag) => buffer.append(tag ?? buffer.tag, sec, nsec, body, metadata),
+    appendEvents: (bytes) => buffer.appendEvents(buffer.tag, bytes),
     get paused() {
       return buffer.paused;
     },

@@ -3,7 +3,7 @@ import { TributaryError } from '@tributary/base';
 import { EventTime, Float64, MsgpackWriter } from '@tributary/msgpack';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { decodeEvents, toLegacyEvents, writeEvent } from './event-codec.js';
+import { decodeEvents, forEachRawEvent, toLegacyEvents, writeEvent } from './event-codec.js';
 
 const hex = (bytes: Uint8Array) => Buffer.from(bytes).toString('hex');
 const fromHex = (text: string) => Buffer.from(text.replace(/\s+/g, ''), 'hex');
@@ -174,6 +174,36 @@ describe('the event codec (properties)', () => {
       fc.property(fc.uint8Array({ maxLength: 48 }), (bytes) => {
         try {
           for (const event of decodeEvents(bytes)) void event;
+        } catch (error) {
+          expect(TributaryError.isInstance(error)).toBe(true);
+        }
+      }),
+    );
+  });
+
+  it('walks v2 and legacy events as byte ranges, the maps untouched, and refuses a bad one before visiting any', () => {
+    fc.assert(
+      fc.property(records, fc.boolean(), (events, legacy) => {
+        const writer = new MsgpackWriter(64);
+        for (const e of events) writeEvent(writer, legacy ? 'legacy' : 'v2', e.sec, e.nsec, e.body as never, e.metadata as never);
+        const visited: unknown[] = [];
+        const count = forEachRawEvent(writer.bytes(), (sec, nsec, metadata, body) => visited.push([sec, nsec, metadata && decode(metadata), decode(body)]));
+        const json = (value: unknown) => JSON.parse(JSON.stringify(value)) as unknown;
+        expect(count).toBe(events.length);
+        expect(JSON.parse(JSON.stringify(visited))).toEqual(events.map((e) => [e.sec, e.nsec, legacy ? null : json(e.metadata ?? {}), json(e.body)]));
+        const broken = Buffer.concat([writer.bytes(), Buffer.from([0x92, 0xc0, 0x80])]); // a nil timestamp
+        let seen = 0;
+        expect(() => forEachRawEvent(broken, () => seen++)).toThrow(/has a timestamp that is neither EventTime nor a number/);
+        expect(seen).toBe(0);
+      }),
+    );
+  });
+
+  it('forEachRawEvent throws only TributaryErrors for any bytes', () => {
+    fc.assert(
+      fc.property(fc.uint8Array({ maxLength: 48 }), (bytes) => {
+        try {
+          forEachRawEvent(bytes, () => {});
         } catch (error) {
           expect(TributaryError.isInstance(error)).toBe(true);
         }

@@ -115,3 +115,57 @@ export function toLegacyEvents(bytes: Uint8Array, writer: MsgpackWriter): void {
     writer.writeRaw(reader.bytes.subarray(bodyStart, reader.offset));
   }
 }
+
+/** One event of a chunk as byte ranges: its time, and its metadata and body maps as msgpack. */
+export type RawEventVisitor = (sec: number, nsec: number, metadata: Uint8Array | undefined, body: Uint8Array) => void;
+
+/**
+ * Walks already-encoded events — v2 `[[time, meta], body]` or legacy `[time, body]`, with
+ * EventTime or numeric times, back to back — handing each one's parts over as views of
+ * `bytes`, without decoding the maps. Every event is checked before the first is visited, so
+ * bytes that hold a malformed event anywhere visit none (CoreError EVENT_FORMAT, with the offset).
+ */
+export function forEachRawEvent(bytes: Uint8Array, visit: RawEventVisitor): number {
+  const reader = new MsgpackReader(bytes);
+  const events: number[] = [];
+  try {
+    while (!reader.done) {
+      const at = reader.offset;
+      if (reader.next() !== 'array' || reader.size !== 2) throw formatError(`event at byte ${at} is not a 2-element array [header, body]`);
+      const headerAt = reader.offset;
+      let kind = reader.next();
+      let metaStart = -1;
+      let metaEnd = -1;
+      let headerItems = 0;
+      if (kind === 'array') {
+        headerItems = reader.size;
+        if (headerItems < 1) throw formatError(`event at byte ${at} has an empty header`);
+        kind = reader.next();
+      }
+      const time = reader.eventTime(kind);
+      if (!time) throw formatError(`event at byte ${headerAt} has a timestamp that is neither EventTime nor a number`);
+      if (headerItems >= 2) {
+        metaStart = reader.offset;
+        if (reader.next() !== 'map') throw formatError(`event at byte ${at} has metadata that is not a map`);
+        reader.offset = metaStart;
+        reader.skip();
+        metaEnd = reader.offset;
+        for (let i = 2; i < headerItems; i++) reader.skip();
+      }
+      const bodyStart = reader.offset;
+      if (reader.next() !== 'map') throw formatError(`event at byte ${at} has a body that is not a map`);
+      reader.offset = bodyStart;
+      reader.skip();
+      events.push(time.sec, time.nsec, metaStart, metaEnd, bodyStart, reader.offset);
+    }
+  } catch (error) {
+    if (error instanceof CoreError) throw error;
+    throw formatError(`bytes are not msgpack events: ${(error as Error).message}`);
+  }
+  for (let i = 0; i < events.length; i += 6) {
+    const metaStart = events[i + 2]!;
+    const metadata = metaStart < 0 ? undefined : bytes.subarray(metaStart, events[i + 3]);
+    visit(events[i]!, events[i + 1]!, metadata, bytes.subarray(events[i + 4], events[i + 5]));
+  }
+  return events.length / 6;
+}

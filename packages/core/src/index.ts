@@ -4,7 +4,7 @@ export { parseProperty, resolveConfig, type ConfigMap, type ConfigOf, type Prope
 export { Engine, type EngineOptions, type EngineState } from './engine.js';
 export type { EngineInputSpec, EngineOutputSpec } from './engine-instances.js';
 export { CoreError, type CoreErrorCode } from './errors.js';
-export { decodeEvents, toLegacyEvents, writeEvent, type EncodedOrObject, type EventFormat, type LogEvent } from './event-codec.js';
+export { decodeEvents, forEachRawEvent, toLegacyEvents, writeEvent, type EncodedOrObject, type EventFormat, type LogEvent, type RawEventVisitor } from './event-codec.js';
 export type { FilterChain } from './filter-chain.js';
 export { createRouteMatcher, matchTag, type RouteSpec } from './match.js';
 export { createMetrics, type InstanceMetrics } from './metrics.js';

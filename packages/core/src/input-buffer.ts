@@ -3,7 +3,7 @@ import { MsgpackWriter, readClock, type MutableTime } from '@tributary/msgpack';
 import type { Chunk } from './chunk.js';
 import type { ChunkStore } from './chunk-store.js';
 import { CoreError } from './errors.js';
-import { writeEvent, type EncodedOrObject } from './event-codec.js';
+import { forEachRawEvent, writeEvent, type EncodedOrObject } from './event-codec.js';
 import type { FilterChain } from './filter-chain.js';
 import type { InstanceMetrics } from './metrics.js';
 import type { InputInstance } from './plugin.js';
@@ -56,6 +56,21 @@ export class InputBuffer {
       this.metrics.droppedRecords++;
       return false;
     }
+    this.appendRecord(tag, sec, nsec, body, metadata);
+    return true;
+  }
+
+  /**
+   * Appends a plugin's already-encoded events under `tag`, all of them or (paused, stopped, or
+   * not events) none: like `flb_input_log_append`, one append of a whole buffer, which may take
+   * the input past Mem_Buf_Limit and pause it afterwards.
+   */
+  appendEvents(tag: string, bytes: Uint8Array): number {
+    if (this.paused || !this.accepting) return 0;
+    return forEachRawEvent(bytes, (sec, nsec, metadata, body) => this.appendRecord(tag, sec, nsec, body, metadata));
+  }
+
+  private appendRecord(tag: string, sec: number, nsec: number, body: EncodedOrObject, metadata: EncodedOrObject | undefined): void {
     if (sec === NOW) {
       readClock(this.now);
       sec = this.now.sec;
@@ -80,7 +95,6 @@ export class InputBuffer {
       }
       this.appended(tag, chunk, before);
     }
-    return true;
   }
 
   /** Appends one record already encoded as an event (what a filter emits). */

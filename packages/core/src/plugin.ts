@@ -11,6 +11,8 @@ export type NetworkOf<S extends NetworkSpec | undefined> = S extends NetworkSpec
 export interface InputContext<C, N = NetworkSettings | undefined> {
   /** The typed properties of this instance. */
   readonly config: C;
+  /** Every plugin property as written, in order, the core keys (tag, mem_buf_limit ...) excluded. */
+  readonly properties: readonly Property[];
   /** The instance name, e.g. `dummy.0`, or its `Alias`. */
   readonly name: string;
   /** The tag records get unless an append names another: `Tag`, else `<plugin>.<id>`. */
@@ -28,6 +30,14 @@ export interface InputContext<C, N = NetworkSettings | undefined> {
   appendTagged(tag: string, body: EncodedOrObject, metadata?: EncodedOrObject): boolean;
   /** Appends one record with its own time; `tag` defaults to the instance's. */
   appendAt(sec: number, nsec: number, body: EncodedOrObject, metadata?: EncodedOrObject, tag?: string): boolean;
+  /**
+   * Appends events already encoded as Fluent Bit encodes them (v2 or legacy, back to back),
+   * under the instance's tag, as `flb_input_log_append` takes a plugin's msgpack: all at once,
+   * which may take the input past Mem_Buf_Limit and pause it afterwards. Returns how many were
+   * appended: 0 while paused; bytes that are not events throw a CoreError (EVENT_FORMAT) and
+   * append none.
+   */
+  appendEvents(bytes: Uint8Array): number;
   /** True while the engine has paused this input (Mem_Buf_Limit, shutdown): appends are refused. */
   readonly paused: boolean;
   /**
@@ -52,7 +62,8 @@ export interface InputPlugin<M extends ConfigMap = ConfigMap, S extends NetworkS
   readonly kind: 'input';
   readonly name: string;
   readonly description: string;
-  readonly configMap: M;
+  /** Declared properties; `undefined` accepts any property unchecked, as Fluent Bit does for Go plugins. */
+  readonly configMap: M | undefined;
   /** Set when the plugin listens or connects: the core resolves `Listen`/`Port`/`tls.*`/`net.*` for it. */
   readonly network?: S;
   init(context: InputContext<ConfigOf<M>, NetworkOf<S>>): InputInstance | Promise<InputInstance>;

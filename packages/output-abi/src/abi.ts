@@ -31,6 +31,8 @@ export const PROXY_GOLANG = 11;
 export const API = {
   size: 72,
   outputGetProperty: 0,
+  inputGetProperty: 8,
+  customGetProperty: 56,
 } as const;
 
 /**
@@ -44,6 +46,23 @@ export const OUTPUT_PLUGIN = {
   outputInstance: 16,
   context: 24,
 } as const;
+
+/**
+ * `struct flbgo_input_plugin` (80 bytes) and `struct flbgo_custom_plugin` (48): the same
+ * leading fields as the output struct — `api`@8, the instance handle @16, `context`@24 — then
+ * callback slots the plugin never reads. One per `.so`, rewritten before each FLBPluginInit.
+ */
+export const INPUT_PLUGIN = { size: 80, name: 0, api: 8, instance: 16, context: 24 } as const;
+export const CUSTOM_PLUGIN = { size: 48, name: 0, api: 8, instance: 16, context: 24 } as const;
+
+/**
+ * `struct flb_plugin_input_proxy_context` (Fluent Bit ≥ 4.1): `{int coll_fd; void
+ * *remote_context@8; proxy@16}`. fluent-bit-go's input package declares no context setter.
+ */
+export const INPUT_PROXY_CONTEXT = { size: 24, remoteContext: 8 } as const;
+
+/** Seconds between collections of a Go input (`PROXY_CALLBACK_TIME` in `flb_plugin_proxy.c`). */
+export const PROXY_CALLBACK_SECONDS = 1;
 
 /** `struct flb_plugin_proxy_context`: per instance; the plugin writes `remote_context`. */
 export const PROXY_CONTEXT = {
@@ -63,4 +82,16 @@ export const SYMBOLS = {
   outputPreRun: 'int FLBPluginOutputPreRun(int enable_hot_reload)',
   outputPreExit: 'void FLBPluginOutputPreExit(int shutdown_by_hot_reloading)',
   unregister: 'void FLBPluginUnregister(void *def)',
+} as const;
+
+/** The input plugin's entry points; `data` and `len` point at host memory the plugin fills. */
+export const INPUT_SYMBOLS = {
+  callback: 'int FLBPluginInputCallback(void *data, void *len)',
+  callbackCtx: 'int FLBPluginInputCallbackCtx(void *remote_ctx, void *data, void *len)',
+  cleanup: 'int FLBPluginInputCleanupCallback(void *data)',
+  cleanupCtx: 'int FLBPluginInputCleanupCallbackCtx(void *remote_ctx, void *data)',
+  preRun: 'int FLBPluginInputPreRun(int enable_hot_reload)',
+  preExit: 'void FLBPluginInputPreExit(int shutdown_by_hot_reloading)',
+  pause: 'void FLBPluginInputPause(void)',
+  resume: 'void FLBPluginInputResume(void)',
 } as const;

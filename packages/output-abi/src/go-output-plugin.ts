@@ -1,13 +1,9 @@
 import type { EventFormat, FlushResult, OutputInstance, OutputPlugin } from '@tributary/core';
-import { FLB_OK, FLB_RETRY, OUTPUT_PLUGIN, PROXY_CONTEXT } from './abi.js';
+import { FLB_OK, FLB_RETRY, PROXY_CONTEXT } from './abi.js';
 import { chooseEventFormat, EVENT_FORMAT_PROPERTY } from './fluent-bit-go-version.js';
-import { GoPluginError } from './go-plugin-error.js';
+import { initGoInstance } from './go-instance-init.js';
 import { callAsync, type GoPluginLibrary } from './go-plugin-library.js';
-import { allocZeroed, readPointer, writePointer, type Pointer } from './native-memory.js';
-import { propertyApi, registerInstanceProperties } from './property-api.js';
-
-/** Serialises FLBPluginInit per library: instances share one plugin struct, as in Fluent Bit. */
-const initQueues = new WeakMap<GoPluginLibrary, Promise<unknown>>();
+import type { Pointer } from './native-memory.js';
 
 /**
  * The Go plugin as an output of the engine, driven exactly as Fluent Bit's Go proxy does:
@@ -18,7 +14,6 @@ const initQueues = new WeakMap<GoPluginLibrary, Promise<unknown>>();
  * gives N concurrent flushes.
  */
 export function goOutputPlugin(library: GoPluginLibrary): OutputPlugin {
-  const { symbols } = library;
   return {
     kind: 'output',
     name: library.name,
@@ -27,22 +22,8 @@ export function goOutputPlugin(library: GoPluginLibrary): OutputPlugin {
     async init(ctx) {
       const formatProperty = ctx.properties.find((p) => p.key.toLowerCase() === EVENT_FORMAT_PROPERTY);
       const eventFormat = chooseEventFormat(ctx.name, library.fluentBitGoVersion, formatProperty);
-      const handle = registerInstanceProperties(ctx.properties.filter((p) => p !== formatProperty));
-      const context = allocZeroed(PROXY_CONTEXT.size);
-
-      const previous = initQueues.get(library) ?? Promise.resolve();
-      const initialised = previous.then(async () => {
-        writePointer(library.pluginStruct, OUTPUT_PLUGIN.api, propertyApi());
-        writePointer(library.pluginStruct, OUTPUT_PLUGIN.outputInstance, handle);
-        writePointer(library.pluginStruct, OUTPUT_PLUGIN.context, context);
-        return callAsync(symbols.init, [library.pluginStruct]);
-      });
-      initQueues.set(library, initialised.catch(() => undefined));
-      const result = await initialised;
-      if (result <= 0) {
-        throw new GoPluginError('GO_PLUGIN_INIT', `Go plugin '${library.name}' failed to initialize ${ctx.name} (FLBPluginInit returned ${result}).`);
-      }
-      const remote = readPointer(context, PROXY_CONTEXT.remoteContext);
+      const properties = ctx.properties.filter((p) => p !== formatProperty);
+      const { remote } = await initGoInstance(library, ctx.name, properties, PROXY_CONTEXT.size, PROXY_CONTEXT.remoteContext);
       ctx.log.debug(`initialized (fluent-bit-go ${library.fluentBitGoVersion ?? 'version unknown'}, ${eventFormat} records)`);
       return goInstance(library, remote, eventFormat);
     },

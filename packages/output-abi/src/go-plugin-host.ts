@@ -1,7 +1,9 @@
 import type { Logger, SourceLocation } from '@tributary/base';
 import type { PluginRegistry } from '@tributary/core';
 import { GoPluginLibrary } from './go-plugin-library.js';
+import { goInputPlugin } from './go-input-plugin.js';
 import { goOutputPlugin } from './go-output-plugin.js';
+import { GoPluginError } from './go-plugin-error.js';
 
 /** A `.so` to load, with where it was named (for error messages). */
 export interface GoPluginFile {
@@ -23,12 +25,16 @@ export class GoPluginHost implements AsyncDisposable {
     for (const file of files) {
       const library = GoPluginLibrary.load(file.path, file.source);
       if (this.libraries.includes(library)) continue;
-      this.libraries.push(library);
-      const existing = registry.output(library.name);
-      if (existing) {
-        this.log?.warn(`[go] plugin '${library.name}' from ${file.path} has the name of an existing output, which keeps it`);
+      if (library.kind === 'custom') {
+        throw GoPluginError.load(file.path, `it registers a Go custom plugin ('${library.name}'); Tributary runs Go input and output plugins.`, file.source);
       }
-      registry.addOutput(goOutputPlugin(library));
+      this.libraries.push(library);
+      const existing = library.kind === 'input' ? registry.input(library.name) : registry.output(library.name);
+      if (existing) {
+        this.log?.warn(`[go] plugin '${library.name}' from ${file.path} has the name of an existing ${library.kind}, which keeps it`);
+      }
+      if (library.kind === 'input') registry.addInput(goInputPlugin(library));
+      else registry.addOutput(goOutputPlugin(library));
     }
   }
 

@@ -2,8 +2,11 @@ import { realpathSync } from 'node:fs';
 import type { SourceLocation } from '@tributary/base';
 import koffi, { type LibraryHandle } from 'koffi';
 import {
+  CUSTOM_PLUGIN,
   DEF,
   FLB_OUTPUT_LOGS,
+  INPUT_PLUGIN,
+  INPUT_SYMBOLS,
   OUTPUT_PLUGIN,
   PROXY_CUSTOM_PLUGIN,
   PROXY_GOLANG,
@@ -30,15 +33,35 @@ export interface GoPluginSymbols {
   readonly unregister?: KoffiFunction;
 }
 
+/** A Go input plugin's entry points (one of the callbacks is required). */
+export interface GoInputSymbols {
+  readonly callback?: KoffiFunction;
+  readonly callbackCtx?: KoffiFunction;
+  readonly cleanup?: KoffiFunction;
+  readonly cleanupCtx?: KoffiFunction;
+  readonly preRun?: KoffiFunction;
+  readonly preExit?: KoffiFunction;
+  readonly pause?: KoffiFunction;
+  readonly resume?: KoffiFunction;
+}
+
+/** What a Go plugin registers as (`def->type`). */
+export type GoPluginKind = 'input' | 'output' | 'custom';
+
+const KINDS: Record<number, GoPluginKind> = { [PROXY_INPUT_PLUGIN]: 'input', [PROXY_OUTPUT_PLUGIN]: 'output', [PROXY_CUSTOM_PLUGIN]: 'custom' };
+const STRUCT_SIZE: Record<GoPluginKind, number> = { input: INPUT_PLUGIN.size, output: OUTPUT_PLUGIN.size, custom: CUSTOM_PLUGIN.size };
+
 const loaded = new Map<string, GoPluginLibrary>();
 
 /**
- * One Fluent Bit Go output plugin `.so`, loaded and registered. Each path is loaded once per
+ * One Fluent Bit Go plugin `.so` (output, input or custom), loaded and registered. Each path is loaded once per
  * process and never unloaded (a Go runtime cannot be); `FLBPluginUnregister` runs once, at
  * shutdown. Loading the same file again returns the same library.
  */
 export class GoPluginLibrary {
-  /** The registered name `Name`/`-o` refer to. */
+  /** What it registered as: an output, an input or a custom plugin. */
+  readonly kind: GoPluginKind;
+  /** The registered name `Name`/`-i`/`-o` refer to. */
   readonly name: string;
   readonly description: string;
   /** `event_type` from the def (0 means logs). */
@@ -46,7 +69,9 @@ export class GoPluginLibrary {
   /** The fluent-bit-go version it was built against, when the binary says. */
   readonly fluentBitGoVersion: string | undefined;
   readonly symbols: GoPluginSymbols;
-  /** The one `struct flbgo_output_plugin` its instances share. */
+  /** An input plugin's own entry points (empty for other kinds). */
+  readonly input: GoInputSymbols;
+  /** The one `struct flbgo_<kind>_plugin` its instances share. */
   readonly pluginStruct: Pointer;
   private readonly def: Pointer;
   private unregistered = false;
@@ -109,23 +134,38 @@ export class GoPluginLibrary {
     const type = readInt(this.def, DEF.type);
     const proxy = readInt(this.def, DEF.proxy);
     if (proxy !== PROXY_GOLANG) throw fail(`FLBPluginRegister set proxy=${proxy}; a Go plugin sets ${PROXY_GOLANG}.`);
-    if (type === PROXY_INPUT_PLUGIN || type === PROXY_CUSTOM_PLUGIN) {
-      throw fail(`it registers a Go ${type === PROXY_INPUT_PLUGIN ? 'input' : 'custom'} plugin; Tributary runs Go output plugins.`);
+    const kind = KINDS[type];
+    if (kind === undefined) throw fail(`FLBPluginRegister set an unknown plugin type ${type} (1 input, 2 output, 3 custom).`);
+    this.kind = kind;
+    this.input =
+      kind === 'input'
+        ? {
+            callback: symbol(INPUT_SYMBOLS.callback),
+            callbackCtx: symbol(INPUT_SYMBOLS.callbackCtx),
+            cleanup: symbol(INPUT_SYMBOLS.cleanup),
+            cleanupCtx: symbol(INPUT_SYMBOLS.cleanupCtx),
+            preRun: symbol(INPUT_SYMBOLS.preRun),
+            preExit: symbol(INPUT_SYMBOLS.preExit),
+            pause: symbol(INPUT_SYMBOLS.pause),
+            resume: symbol(INPUT_SYMBOLS.resume),
+          }
+        : {};
+    // Fluent Bit calls a NULL pointer in these cases; refuse the plugin instead.
+    if (kind === 'output' && !flush && !flushCtx) throw fail('it exports neither FLBPluginFlush nor FLBPluginFlushCtx.');
+    if (kind === 'input' && !this.input.callback && !this.input.callbackCtx) {
+      throw fail('it registers an input but exports neither FLBPluginInputCallback nor FLBPluginInputCallbackCtx.');
     }
-    if (type !== PROXY_OUTPUT_PLUGIN) throw fail(`FLBPluginRegister set an unknown plugin type ${type}.`);
-    // Fluent Bit calls a NULL pointer in this case; refuse the plugin instead.
-    if (!flush && !flushCtx) throw fail('it exports neither FLBPluginFlush nor FLBPluginFlushCtx.');
     const name = readCString(this.def, DEF.name);
     if (!name) throw fail('FLBPluginRegister did not set a plugin name.');
     this.name = name;
     this.description = readCString(this.def, DEF.description) ?? '';
     this.eventType = readInt(this.def, DEF.eventType);
     // 0 (unset, as fluent-bit-go before 2025-10 leaves it) and FLB_OUTPUT_LOGS mean logs.
-    if (this.eventType !== 0 && this.eventType !== FLB_OUTPUT_LOGS) {
+    if (kind === 'output' && this.eventType !== 0 && this.eventType !== FLB_OUTPUT_LOGS) {
       throw fail(`it registers for event type ${this.eventType} (metrics 2, traces 4 ...); Tributary delivers log records only.`);
     }
     this.fluentBitGoVersion = fluentBitGoVersion(path);
-    this.pluginStruct = allocZeroed(OUTPUT_PLUGIN.size);
+    this.pluginStruct = allocZeroed(STRUCT_SIZE[kind]);
     writePointer(this.pluginStruct, OUTPUT_PLUGIN.name, allocCString(name));
   }
 

@@ -15,7 +15,8 @@ const instances = new Map<Pointer, Map<string, Pointer | null>>();
 let apiTable: Pointer | undefined;
 
 /**
- * The process-wide `struct flb_api` whose `output_get_property` serves every Go instance.
+ * The process-wide `struct flb_api` whose `output_get_property`, `input_get_property` and
+ * `custom_get_property` serve every Go instance.
  * Go may call it from any thread; koffi runs it on the main thread, which is never blocked on
  * Go (every call into a plugin after registration is asynchronous), so it cannot deadlock.
  */
@@ -26,7 +27,10 @@ export function propertyApi(): Pointer {
       return instances.get(instance)?.get(key.toLowerCase()) ?? null;
     }, koffi.pointer(GetProperty));
     apiTable = allocZeroed(API.size);
+    // Every instance handle is looked up in one map, so one callback serves outputs, inputs and customs.
     writePointer(apiTable, API.outputGetProperty, callback);
+    writePointer(apiTable, API.inputGetProperty, callback);
+    writePointer(apiTable, API.customGetProperty, callback);
   }
   return apiTable;
 }

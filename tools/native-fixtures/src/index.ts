@@ -71,6 +71,11 @@ export function buildRecorder(modfile = 'go.mod'): string {
   return buildGoPlugin(join(fixtures, 'go-recorder'), { name: `recorder-${modfile.replace(/\W/g, '_')}`, modfile });
 }
 
+/** The Go input fixture (fixtures/go-input, `gcount`) built against one fluent-bit-go version. */
+export function buildGoInput(modfile = 'go.mod'): string {
+  return buildGoPlugin(join(fixtures, 'go-input'), { name: `go-input-${modfile.replace(/\W/g, '_')}`, modfile });
+}
+
 /** One of the repository's example plugins (examples/go-plugins/<name>). */
 export function buildExample(name: 'out_gstdout' | 'out_multiinstance' | 'out_counter'): string {
   return buildGoPlugin(join(repoRoot, 'examples', 'go-plugins', name), { name });
