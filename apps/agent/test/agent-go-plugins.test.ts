@@ -1,7 +1,7 @@
 import { copyFileSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { buildExample, buildGoInput, buildRecorder, hasGo } from '@tributary/native-fixtures';
+import { buildExample, buildGoCustom, buildGoInput, buildRecorder, hasGo } from '@tributary/native-fixtures';
 import { afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { runAgentToEnd, startAgent, type AgentProcess } from './agent-process.js';
 
@@ -149,6 +149,15 @@ describe.runIf(goAvailable)('agent with unmodified Go output plugins (subprocess
     expect(lines.map((line) => /"n"=>(\d)/.exec(line)?.[1])).toEqual(['0', '1', '2', '3']);
     expect(lines.every((line) => /^\[\d\] go\.in: \[\[\d{10}\.\d{9}, \{\}\], \{.*"label"=>"x".*\}\]$/.test(line))).toBe(true);
     expect(await agent.stop('SIGTERM')).toBe(0);
+  });
+
+  it('agent -e gcustom.so -C gcustom runs the Go custom plugin for the life of the pipeline', async () => {
+    const marker = join(dir, 'custom-marker.txt');
+    const agent = start(['-e', buildGoCustom(), '-C', 'gcustom', '-p', `marker_file=${marker}`, '-p', 'greeting=hi', '-i', 'dummy', '-o', 'null']);
+    await waitFor(() => agent.stderr.includes('[engine] started'));
+    expect(readFileSync(marker, 'utf8')).toBe('init hi\n');
+    expect(await agent.stop('SIGTERM')).toBe(0);
+    expect(readFileSync(marker, 'utf8')).toBe('init hi\nexit\n');
   });
 
   it('lists loaded Go plugins in -h', async () => {

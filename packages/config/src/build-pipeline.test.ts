@@ -69,6 +69,11 @@ describe('buildPipelineConfig', () => {
     expect(build('[SERVICE]\n    Log_Level debug\n', { FLB_LOG_LEVEL: 'error' }).service.logLevel).toBe('error');
   });
 
+  it('keeps every key of a [CUSTOM] as a property of the plugin', () => {
+    const config = build('[CUSTOM]\n    Name gcustom\n    Alias mine\n    Marker_File /tmp/m\n    greeting hi\n');
+    expect(config.customs).toMatchObject([{ name: 'gcustom', alias: 'mine', properties: [{ key: 'marker_file', value: '/tmp/m' }, { key: 'greeting', value: 'hi' }] }]);
+  });
+
   it.each([
     ['[INPUT]\n    Tag x\n', "p.conf:1: section 'input' is missing the 'name' property. Add a line such as '    Name dummy'."],
     ['[SERVICE]\n    Flush 0\n', "p.conf:2: invalid value for 'flush': expected a number greater than 0, for example 'flush 1', but got '0'."],

@@ -76,10 +76,10 @@ export function buildPipelineConfig(sections: readonly RawSection[], options: Bu
         config.outputs.push(outputSection(section, expand, warnings));
         break;
       case 'filter':
-        config.filters.push(pluginSection(section, expand).section);
+        config.filters.push(propertiesSection(section, expand));
         break;
       case 'custom':
-        config.customs.push(pluginSection(section, expand).section);
+        config.customs.push(propertiesSection(section, expand));
         break;
       case 'parser':
       case 'multiline_parser':
@@ -216,6 +216,13 @@ function pluginSection(section: RawSection, expand: (entry: RawEntry) => Setting
     else rest.push(setting);
   }
   return { section: result, settings: rest };
+}
+
+/** A section whose every key but Name, Alias and Log_Level is a plugin property ([CUSTOM]; [FILTER] until filters have core keys). */
+function propertiesSection(section: RawSection, expand: (entry: RawEntry) => Setting): PluginSection {
+  const { section: base, settings } = pluginSection(section, expand);
+  for (const setting of settings) base.properties.push(toProperty(setting));
+  return base;
 }
 
 function inputSection(section: RawSection, expand: (entry: RawEntry) => Setting): InputSection {

@@ -4,7 +4,7 @@ import { InputBuffer, NOW, type InputBufferHooks } from './input-buffer.js';
 import { createMetrics } from './metrics.js';
 import { resolveNetwork, isNetworkKey } from './network.js';
 import { OutputQueue, type OutputQueueOptions } from './output-queue.js';
-import type { InputContext, InputInstance, InputPlugin, OutputContext, OutputInstance, OutputPlugin } from './plugin.js';
+import type { CustomContext, CustomInstance, CustomPlugin, InputContext, InputInstance, InputPlugin, OutputContext, OutputInstance, OutputPlugin } from './plugin.js';
 import type { RouteSpec } from './match.js';
 import { routeOf } from './router.js';
 import type { Scheduler, Timer } from './scheduler.js';
@@ -34,6 +34,33 @@ export interface EngineOutputSpec extends RouteSpec {
   readonly logLevel?: LogLevel | undefined;
   readonly properties?: readonly Property[];
   readonly coreProperties?: readonly Property[];
+}
+
+/** One `[CUSTOM]` of the pipeline. */
+export interface EngineCustomSpec {
+  readonly plugin: CustomPlugin;
+  readonly alias?: string | undefined;
+  readonly logLevel?: LogLevel | undefined;
+  readonly properties?: readonly Property[];
+}
+
+/** A custom instance: its name and log, how to start it, and the running instance. */
+export interface CustomSlot {
+  readonly name: string;
+  readonly log: Logger;
+  readonly init: () => Promise<CustomInstance>;
+  instance: CustomInstance | undefined;
+}
+
+/** Validates a `[CUSTOM]` and builds its context. */
+export function createCustomSlot(spec: EngineCustomSpec, index: number, engineLog: Logger): CustomSlot {
+  const { plugin } = spec;
+  const name = spec.alias ?? `${plugin.name}.${index}`;
+  const log = engineLog.child(`custom:${plugin.name}:${name}`, spec.logLevel);
+  const properties = spec.properties ?? [];
+  const config = plugin.configMap === undefined ? {} : resolveConfig(name, plugin.configMap, properties, (message) => log.warn(message));
+  const context: CustomContext<ConfigOf<ConfigMap>> = { config, properties, name, log };
+  return { name, log, init: async () => plugin.init(context as never), instance: undefined };
 }
 
 /** An input's buffer and how to start its instance. */

@@ -357,6 +357,33 @@ describe('Engine shutdown', () => {
   });
 });
 
+describe('Engine customs', () => {
+  it('initialises customs before the inputs and outputs, and exits them after the outputs and before the inputs', async () => {
+    const order: string[] = [];
+    const custom = {
+      kind: 'custom' as const,
+      name: 'probe',
+      description: '',
+      configMap: { greeting: { type: 'string' as const, description: '' } },
+      init: (ctx: { config: { greeting?: string }; name: string }) => {
+        order.push(`custom init ${ctx.name} ${ctx.config.greeting}`);
+        return { exit: () => void order.push('custom exit') };
+      },
+    };
+    const input = defineInput({ name: 'in', description: '', configMap: {}, init: () => (order.push('input init'), { exit: () => void order.push('input exit') }) });
+    const output = defineOutput({
+      name: 'out',
+      description: '',
+      configMap: {},
+      init: () => (order.push('output init'), { flush: () => 'ok' as const, exit: () => void order.push('output exit') }),
+    });
+    const e = engine({ customs: [{ plugin: custom, properties: [{ key: 'greeting', value: 'hi' }] }], inputs: [{ plugin: input }], outputs: [{ plugin: output }] });
+    await e.start();
+    await e.stop();
+    expect(order).toEqual(['custom init probe.0 hi', 'input init', 'output init', 'output exit', 'custom exit', 'input exit']);
+  });
+});
+
 describe('Engine records', () => {
   it('refuses a record it cannot encode without corrupting the chunk', async () => {
     const input = manualInput();

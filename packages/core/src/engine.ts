@@ -3,7 +3,17 @@ import type { Chunk } from './chunk.js';
 import { MemoryChunkStore, type ChunkStore } from './chunk-store.js';
 import { CoreError } from './errors.js';
 import type { FilterChain } from './filter-chain.js';
-import { createInputSlot, createOutputSlot, type EngineInputSpec, type EngineOutputSpec, type InputSlot, type OutputSlot } from './engine-instances.js';
+import {
+  createCustomSlot,
+  createInputSlot,
+  createOutputSlot,
+  type CustomSlot,
+  type EngineCustomSpec,
+  type EngineInputSpec,
+  type EngineOutputSpec,
+  type InputSlot,
+  type OutputSlot,
+} from './engine-instances.js';
 import type { InstanceMetrics } from './metrics.js';
 import { DEFAULT_BACKOFF, type Backoff } from './retry.js';
 import { Router } from './router.js';
@@ -14,6 +24,8 @@ import type { OutputQueue } from './output-queue.js';
 export interface EngineOptions {
   readonly inputs: readonly EngineInputSpec[];
   readonly outputs: readonly EngineOutputSpec[];
+  /** `[CUSTOM]` instances: initialised before the inputs, exited after the outputs. */
+  readonly customs?: readonly EngineCustomSpec[];
   /** Seconds between flushes (Fluent Bit `Flush`, default 1). */
   readonly flush?: number;
   /** Seconds to keep flushing at shutdown (Fluent Bit `Grace`, default 5; −1 waits for all). */
@@ -44,6 +56,7 @@ export class Engine implements AsyncDisposable {
   readonly log: Logger;
   private readonly inputs: InputSlot[];
   private readonly outputs: OutputSlot[];
+  private readonly customs: CustomSlot[];
   private readonly router: Router<OutputQueue>;
   /** Chunks that filled up and wait to be dispatched. */
   private readonly ready: Chunk[] = [];
@@ -62,6 +75,7 @@ export class Engine implements AsyncDisposable {
     const store = options.chunkStore ?? new MemoryChunkStore();
     const hooks = { store, filters: options.filters, chunkFull: (chunk: Chunk) => this.chunkFull(chunk) };
     const engine = { log: this.log, scheduler: this.scheduler, isRunning: () => this.stateNow === 'running' };
+    this.customs = (options.customs ?? []).map((spec, index) => createCustomSlot(spec, index, this.log));
     this.inputs = options.inputs.map((spec, index) => createInputSlot(spec, index, hooks, engine));
     const lone = options.inputs.length === 1 && options.outputs.length === 1;
     const queues = {
@@ -78,7 +92,7 @@ export class Engine implements AsyncDisposable {
     return this.stateNow;
   }
 
-  /** Initialises inputs then outputs in config order, runs the outputs' pre-run, and starts the flush timer. */
+  /** Initialises customs, inputs then outputs in config order, runs the outputs' pre-run, and starts the flush timer. */
   async start(): Promise<void> {
     if (this.stateNow !== 'new') throw new CoreError('INIT_FAILED', 'the engine was already started');
     // Inputs may append while outputs initialise (a Go init runs off the event loop), but
@@ -86,6 +100,10 @@ export class Engine implements AsyncDisposable {
     this.stateNow = 'starting';
     let current = '';
     try {
+      for (const custom of this.customs) {
+        current = `custom '${custom.name}'`;
+        custom.instance = await custom.init();
+      }
       for (const input of this.inputs) {
         current = `input '${input.buffer.name}'`;
         input.buffer.instance = await input.init();
@@ -237,6 +255,15 @@ export class Engine implements AsyncDisposable {
         await instance.exit?.();
       } catch (error) {
         queue.log.error(`exit failed: ${messageOf(error)}`);
+      }
+    }
+    for (const custom of this.customs) {
+      const instance = custom.instance;
+      custom.instance = undefined;
+      try {
+        await instance?.exit?.();
+      } catch (error) {
+        custom.log.error(`exit failed: ${messageOf(error)}`);
       }
     }
     for (const { buffer } of this.inputs) {

@@ -2,7 +2,7 @@ export { Chunk, CHUNK_MAX_BYTES } from './chunk.js';
 export { MemoryChunkStore, type ChunkStore } from './chunk-store.js';
 export { parseProperty, resolveConfig, type ConfigMap, type ConfigOf, type Property, type PropertySpec, type PropertyType } from './config-map.js';
 export { Engine, type EngineOptions, type EngineState } from './engine.js';
-export type { EngineInputSpec, EngineOutputSpec } from './engine-instances.js';
+export type { EngineCustomSpec, EngineInputSpec, EngineOutputSpec } from './engine-instances.js';
 export { CoreError, type CoreErrorCode } from './errors.js';
 export { decodeEvents, forEachRawEvent, toLegacyEvents, writeEvent, type EncodedOrObject, type EventFormat, type LogEvent, type RawEventVisitor } from './event-codec.js';
 export type { FilterChain } from './filter-chain.js';
@@ -13,6 +13,9 @@ export { engineOptionsFromPipeline, type PipelineSpec } from './pipeline.js';
 export {
   defineInput,
   defineOutput,
+  type CustomContext,
+  type CustomInstance,
+  type CustomPlugin,
   type FlushChunk,
   type FlushResult,
   type InputContext,

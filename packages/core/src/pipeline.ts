@@ -23,6 +23,7 @@ export interface PipelineSpec {
   readonly inputs: ReadonlyArray<SectionSpec & { tag?: string | undefined; memBufLimit: number }>;
   readonly outputs: ReadonlyArray<SectionSpec & { match?: string | undefined; matchRegex?: string | undefined; retryLimit: number; workers: number }>;
   readonly filters?: readonly SectionSpec[];
+  readonly customs?: readonly SectionSpec[];
 }
 
 /**
@@ -57,9 +58,16 @@ export function engineOptionsFromPipeline(pipeline: PipelineSpec, registry: Plug
     properties: section.properties,
     coreProperties: section.coreProperties,
   }));
+  const customs = (pipeline.customs ?? []).map((section) => ({
+    plugin: registry.custom(section.name) ?? unknown('custom', section, registry.customs.map((p) => p.name)),
+    alias: section.alias,
+    logLevel: section.logLevel,
+    properties: section.properties,
+  }));
   return {
     inputs,
     outputs,
+    customs,
     flush: pipeline.service.flush,
     grace: pipeline.service.grace,
     backoff: { base: pipeline.service.schedulerBase, cap: pipeline.service.schedulerCap },
@@ -72,7 +80,7 @@ function unknown(kind: string, section: SectionSpec, names: string[]): never {
     'UNKNOWN_PLUGIN',
     atLocation(
       section.source,
-      `${kind} plugin '${section.name}' does not exist. The available ${kind}s are: ${names.join(', ')}. A Go plugin must be loaded first with -e or Plugins_File.`,
+      `${kind} plugin '${section.name}' does not exist. ${names.length > 0 ? `The available ${kind}s are: ${names.join(', ')}.` : `There are no ${kind} plugins.`} A Go plugin must be loaded first with -e or Plugins_File.`,
     ),
   );
 }

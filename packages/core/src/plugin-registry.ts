@@ -1,4 +1,4 @@
-import type { InputPlugin, OutputPlugin } from './plugin.js';
+import type { CustomPlugin, InputPlugin, OutputPlugin } from './plugin.js';
 
 /**
  * The plugins a process knows, looked up by name case-insensitively. As in Fluent Bit, the
@@ -8,10 +8,24 @@ import type { InputPlugin, OutputPlugin } from './plugin.js';
 export class PluginRegistry {
   private readonly inputList: InputPlugin[] = [];
   private readonly outputList: OutputPlugin[] = [];
+  private readonly customList: CustomPlugin[] = [];
 
-  constructor(plugins: { inputs?: readonly InputPlugin[]; outputs?: readonly OutputPlugin[] } = {}) {
+  constructor(plugins: { inputs?: readonly InputPlugin[]; outputs?: readonly OutputPlugin[]; customs?: readonly CustomPlugin[] } = {}) {
     for (const input of plugins.inputs ?? []) this.addInput(input);
     for (const output of plugins.outputs ?? []) this.addOutput(output);
+    for (const custom of plugins.customs ?? []) this.addCustom(custom);
+  }
+
+  addCustom(plugin: CustomPlugin): void {
+    this.customList.push(plugin);
+  }
+
+  custom(name: string): CustomPlugin | undefined {
+    return find(this.customList, name);
+  }
+
+  get customs(): readonly CustomPlugin[] {
+    return this.customList;
   }
 
   addInput(plugin: InputPlugin): void {

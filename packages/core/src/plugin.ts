@@ -118,6 +118,35 @@ export interface OutputPlugin<M extends ConfigMap = ConfigMap, S extends Network
   init(context: OutputContext<ConfigOf<M>, NetworkOf<S>>): OutputInstance | Promise<OutputInstance>;
 }
 
+/** What a custom plugin instance gets from the engine (`[CUSTOM]` sections, Fluent Bit's `flb_custom`). */
+export interface CustomContext<C> {
+  readonly config: C;
+  /** Every plugin property as written, in order, `alias` and `log_level` excluded. */
+  readonly properties: readonly Property[];
+  /** The instance name, e.g. `calyptia.0`, or its `Alias`. */
+  readonly name: string;
+  readonly log: Logger;
+}
+
+/** A running custom instance. */
+export interface CustomInstance {
+  /** Called once at shutdown, after the outputs exited and before the inputs do. */
+  exit?(): void | Promise<void>;
+}
+
+/**
+ * A custom plugin: no records, only a lifecycle — initialised before every input and output,
+ * exited after the outputs — as Fluent Bit's `flb_custom_plugin`.
+ */
+export interface CustomPlugin<M extends ConfigMap = ConfigMap> {
+  readonly kind: 'custom';
+  readonly name: string;
+  readonly description: string;
+  /** Declared properties; `undefined` accepts any property unchecked, as Fluent Bit does for Go plugins. */
+  readonly configMap: M | undefined;
+  init(context: CustomContext<ConfigOf<M>>): CustomInstance | Promise<CustomInstance>;
+}
+
 /** Declares an input plugin with its config (and network) types inferred from its declaration. */
 export function defineInput<const M extends ConfigMap, const S extends NetworkSpec | undefined = undefined>(
   plugin: Omit<InputPlugin<M, S>, 'kind'>,

@@ -3,7 +3,7 @@ import type { PluginRegistry } from '@tributary/core';
 import { GoPluginLibrary } from './go-plugin-library.js';
 import { goInputPlugin } from './go-input-plugin.js';
 import { goOutputPlugin } from './go-output-plugin.js';
-import { GoPluginError } from './go-plugin-error.js';
+import { goCustomPlugin } from './go-custom-plugin.js';
 
 /** A `.so` to load, with where it was named (for error messages). */
 export interface GoPluginFile {
@@ -12,7 +12,7 @@ export interface GoPluginFile {
 }
 
 /**
- * The Go plugins of one process: loads `.so` files into a registry (built-ins keep their
+ * The Go plugins of one process (outputs, inputs and customs): loads `.so` files into a registry (built-ins keep their
  * names, as in Fluent Bit) and unregisters each library once at shutdown.
  */
 export class GoPluginHost implements AsyncDisposable {
@@ -25,15 +25,13 @@ export class GoPluginHost implements AsyncDisposable {
     for (const file of files) {
       const library = GoPluginLibrary.load(file.path, file.source);
       if (this.libraries.includes(library)) continue;
-      if (library.kind === 'custom') {
-        throw GoPluginError.load(file.path, `it registers a Go custom plugin ('${library.name}'); Tributary runs Go input and output plugins.`, file.source);
-      }
       this.libraries.push(library);
-      const existing = library.kind === 'input' ? registry.input(library.name) : registry.output(library.name);
+      const existing = library.kind === 'input' ? registry.input(library.name) : library.kind === 'custom' ? registry.custom(library.name) : registry.output(library.name);
       if (existing) {
         this.log?.warn(`[go] plugin '${library.name}' from ${file.path} has the name of an existing ${library.kind}, which keeps it`);
       }
       if (library.kind === 'input') registry.addInput(goInputPlugin(library));
+      else if (library.kind === 'custom') registry.addCustom(goCustomPlugin(library));
       else registry.addOutput(goOutputPlugin(library));
     }
   }

@@ -3,5 +3,6 @@ export { chooseEventFormat, EVENT_FORMAT_PROPERTY, eventFormatFor, fluentBitGoVe
 export { GoPluginError, type GoPluginErrorCode } from './go-plugin-error.js';
 export { GoPluginHost, type GoPluginFile } from './go-plugin-host.js';
 export { GoPluginLibrary, type GoInputSymbols, type GoPluginKind, type GoPluginSymbols } from './go-plugin-library.js';
+export { goCustomPlugin } from './go-custom-plugin.js';
 export { goInputPlugin } from './go-input-plugin.js';
 export { goOutputPlugin } from './go-output-plugin.js';

@@ -76,6 +76,11 @@ export function buildGoInput(modfile = 'go.mod'): string {
   return buildGoPlugin(join(fixtures, 'go-input'), { name: `go-input-${modfile.replace(/\W/g, '_')}`, modfile });
 }
 
+/** The Go custom fixture (fixtures/go-custom, `gcustom`): no fluent-bit-go, the ABI by hand. */
+export function buildGoCustom(): string {
+  return buildGoPlugin(join(fixtures, 'go-custom'), { name: 'go-custom' });
+}
+
 /** One of the repository's example plugins (examples/go-plugins/<name>). */
 export function buildExample(name: 'out_gstdout' | 'out_multiinstance' | 'out_counter'): string {
   return buildGoPlugin(join(repoRoot, 'examples', 'go-plugins', name), { name });
