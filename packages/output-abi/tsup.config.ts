@@ -1,3 +1,3 @@
 import { defineConfig } from 'tsup';
 
-export default defineConfig({ entry: ['src/index.ts'], format: ['esm'], dts: true, clean: true, external: ['koffi'] });
+export default defineConfig({ entry: ['src/index.ts', 'src/go-host-child.ts'], format: ['esm'], dts: true, clean: true, external: ['koffi'] });

@@ -159,6 +159,6 @@ export function createOutputSlot(
     log,
     metrics: createMetrics(name),
   });
-  const context: OutputContext<ConfigOf<ConfigMap>> = { config, properties, name, log, workers: concurrency, net };
+  const context: OutputContext<ConfigOf<ConfigMap>> = { config, properties, name, log, workers: concurrency, net, metrics: queue.metrics };
   return { queue, init: async () => plugin.init(context as never) };
 }

@@ -277,6 +277,16 @@ export class Engine implements AsyncDisposable {
     }
   }
 
+  /** What is unhealthy right now, one line per instance that says so (empty when all is well). */
+  health(): string[] {
+    const problems: string[] = [];
+    for (const { queue } of this.outputs) {
+      const problem = queue.instance?.health?.();
+      if (problem) problems.push(problem);
+    }
+    return problems;
+  }
+
   /** Counters of every instance. */
   metrics(): { inputs: InstanceMetrics[]; outputs: InstanceMetrics[] } {
     return {

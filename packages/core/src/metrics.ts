@@ -12,8 +12,10 @@ export interface InstanceMetrics {
   /** Records of chunks that were scheduled for a retry. */
   retriedRecords: number;
   droppedRecords: number;
+  /** Times the instance's plugin host was restarted (Go plugins with `tributary.isolation process`). */
+  restarts: number;
 }
 
 export function createMetrics(name: string): InstanceMetrics {
-  return { name, records: 0, bytes: 0, procRecords: 0, procBytes: 0, errors: 0, retries: 0, retriesFailed: 0, retriedRecords: 0, droppedRecords: 0 };
+  return { name, records: 0, bytes: 0, procRecords: 0, procBytes: 0, errors: 0, retries: 0, retriesFailed: 0, retriedRecords: 0, droppedRecords: 0, restarts: 0 };
 }

@@ -1,6 +1,7 @@
 import type { Logger } from '@tributary/base';
 import type { ConfigMap, ConfigOf, Property } from './config-map.js';
 import type { EncodedOrObject, EventFormat } from './event-codec.js';
+import type { InstanceMetrics } from './metrics.js';
 import type { NetworkSettings, NetworkSpec } from './network.js';
 import type { Timer } from './scheduler.js';
 
@@ -90,6 +91,8 @@ export interface OutputContext<C, N = NetworkSettings | undefined> {
   readonly log: Logger;
   /** Flushes of this instance that may run at once (`Workers`, at least 1). */
   readonly workers: number;
+  /** This instance's counters, which the plugin may add to (`restarts`). */
+  readonly metrics: InstanceMetrics;
   /** `Host`, `Port`, `tls.*`, `net.*`: for a plugin that declares `network`. */
   readonly net: N;
 }
@@ -104,6 +107,8 @@ export interface OutputInstance {
   /** Called when the instance exits, before `exit` (Fluent Bit's pre-exit hook). */
   preExit?(): void | Promise<void>;
   exit?(): void | Promise<void>;
+  /** Why the instance is unhealthy right now (a plugin host crashing in a loop), else undefined: `/api/v1/health`. */
+  health?(): string | undefined;
 }
 
 /** An output plugin: one declarative object, as Fluent Bit's `flb_output_plugin`. */

@@ -3,6 +3,8 @@ import { FLB_OK, FLB_RETRY, PROXY_CONTEXT } from './abi.js';
 import { chooseEventFormat, EVENT_FORMAT_PROPERTY } from './fluent-bit-go-version.js';
 import { initGoInstance } from './go-instance-init.js';
 import { callAsync, type GoPluginLibrary } from './go-plugin-library.js';
+import { chooseIsolation } from './isolation-settings.js';
+import { IsolatedGoOutput } from './isolated-go-output.js';
 import type { Pointer } from './native-memory.js';
 
 /**
@@ -11,7 +13,8 @@ import type { Pointer } from './native-memory.js';
  * context, FLBPluginOutputPreRun, then FlushCtx (else Flush) with the remote context passed
  * verbatim — NULL included — and at exit OutputPreExit then ExitCtx (else Exit). Every call
  * runs on the libuv thread pool, so a slow flush never blocks the event loop and `workers N`
- * gives N concurrent flushes.
+ * gives N concurrent flushes. With `tributary.isolation process` the instance runs in a host
+ * process of its own instead (IsolatedGoOutput), where a crash costs a respawn, not the agent.
  */
 export function goOutputPlugin(library: GoPluginLibrary): OutputPlugin {
   return {
@@ -20,9 +23,14 @@ export function goOutputPlugin(library: GoPluginLibrary): OutputPlugin {
     description: library.description,
     configMap: undefined,
     async init(ctx) {
-      const formatProperty = ctx.properties.find((p) => p.key.toLowerCase() === EVENT_FORMAT_PROPERTY);
+      const isolation = chooseIsolation(ctx.name, ctx.properties);
+      if (isolation.isolated) {
+        const { name, workers, log, metrics } = ctx;
+        return IsolatedGoOutput.start({ path: library.path, name, properties: isolation.properties, workers, flushTimeoutMs: isolation.flushTimeoutMs, log, metrics });
+      }
+      const formatProperty = isolation.properties.find((p) => p.key.toLowerCase() === EVENT_FORMAT_PROPERTY);
       const eventFormat = chooseEventFormat(ctx.name, library.fluentBitGoVersion, formatProperty);
-      const properties = ctx.properties.filter((p) => p !== formatProperty);
+      const properties = isolation.properties.filter((p) => p !== formatProperty);
       const { remote } = await initGoInstance(library, ctx.name, properties, PROXY_CONTEXT.size, PROXY_CONTEXT.remoteContext);
       ctx.log.debug(`initialized (fluent-bit-go ${library.fluentBitGoVersion ?? 'version unknown'}, ${eventFormat} records)`);
       return goInstance(library, remote, eventFormat);

@@ -7,7 +7,9 @@ export type GoPluginErrorCode =
   /** FLBPluginInit refused an instance. */
   | 'GO_PLUGIN_INIT'
   /** A Tributary property of the instance (`tributary.*`) has a bad value. */
-  | 'INVALID_PROPERTY';
+  | 'INVALID_PROPERTY'
+  /** A Go host process (`tributary.isolation process`) sent bytes that are not frames. */
+  | 'GO_HOST_PROTOCOL';
 
 /** An error about a Go plugin; the message names the file or instance and the fix. */
 export class GoPluginError extends TributaryError<GoPluginErrorCode> {

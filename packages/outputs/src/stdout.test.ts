@@ -1,5 +1,5 @@
 import { createLogger } from '@tributary/base';
-import { Engine, writeEvent, type OutputInstance } from '@tributary/core';
+import { createMetrics, Engine, writeEvent, type OutputInstance } from '@tributary/core';
 import { EventTime, Float64, MsgpackWriter } from '@tributary/msgpack';
 import { describe, expect, it } from 'vitest';
 import { createStdoutOutput } from './stdout.js';
@@ -13,6 +13,7 @@ async function render(properties: Record<string, string>, records: Array<[EventT
     ) as never,
     properties: [],
     name: 'stdout.0',
+    metrics: createMetrics('stdout.0'),
     log: createLogger({ level: 'off' }),
     workers: 1,
     net: undefined,

@@ -22,6 +22,7 @@ export function metricsJson(metrics: EngineMetrics) {
           retries_failed: m.retriesFailed,
           dropped_records: m.droppedRecords,
           retried_records: m.retriedRecords,
+          ...(m.restarts > 0 ? { tributary_restarts: m.restarts } : {}),
         },
       ]),
     ),
@@ -38,6 +39,7 @@ const PROMETHEUS: ReadonlyArray<readonly [kind: 'input' | 'output', name: string
   ['output', 'fluentbit_output_retries_failed_total', 'Number of abandoned batches because the maximum number of re-tries was reached.', (m) => m.retriesFailed],
   ['output', 'fluentbit_output_dropped_records_total', 'Number of dropped records.', (m) => m.droppedRecords],
   ['output', 'fluentbit_output_retried_records_total', 'Number of retried records.', (m) => m.retriedRecords],
+  ['output', 'tributary_output_restarts_total', 'Number of restarts of the plugin host process (tributary.isolation process).', (m) => m.restarts],
 ];
 
 /** `/api/v1/metrics/prometheus`: one counter family per metric, labelled by instance name. */

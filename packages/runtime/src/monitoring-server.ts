@@ -6,6 +6,8 @@ import { metricsJson, prometheusText, type EngineMetrics } from './monitoring-fo
 /** What the monitoring API reports on. */
 export interface MonitoredEngine {
   metrics(): EngineMetrics;
+  /** What is unhealthy right now (empty when all is well). */
+  health?(): string[];
 }
 
 /** A listening monitoring server. */
@@ -41,9 +43,11 @@ export async function startMonitoringServer(
         const seconds = Math.floor((Date.now() - started) / 1000);
         return json({ uptime_sec: seconds, uptime_hr: uptimeText(seconds) });
       }
-      case '/api/v1/health':
-        response.writeHead(200, { 'content-type': 'text/plain' });
-        return response.end('ok\n');
+      case '/api/v1/health': {
+        const problems = engine.health?.() ?? [];
+        response.writeHead(problems.length === 0 ? 200 : 500, { 'content-type': 'text/plain' });
+        return response.end(problems.length === 0 ? 'ok\n' : `error\n${problems.join('\n')}\n`);
+      }
       case '/api/v1/metrics':
         return json(metricsJson(engine.metrics()));
       case '/api/v1/metrics/prometheus':
