@@ -24,7 +24,7 @@ function threadCpuNs() {
   return Number(ts.sec) * 1e9 + Number(ts.nsec);
 }
 
-const [path, workers, seconds] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4])];
+const [path, workers, seconds, isolation = 'in_process'] = [process.argv[2], Number(process.argv[3]), Number(process.argv[4]), process.argv[5]];
 const countFile = join(mkdtempSync(join(tmpdir(), 'tributary-bench-run-')), 'count.json');
 const flushBlockNs = [];
 const flushCpuNs = [];
@@ -50,7 +50,7 @@ const timed = {
 const engine = new Engine({
   logger: createLogger({ level: 'warn' }),
   inputs: [{ plugin: dummyInput, memBufLimit: 5_000_000, properties: [{ key: 'rate', value: '100000000' }] }],
-  outputs: [{ plugin: timed, workers, properties: [{ key: 'count_file', value: countFile }] }],
+  outputs: [{ plugin: timed, workers, properties: [{ key: 'count_file', value: countFile }, { key: 'tributary.isolation', value: isolation }] }],
 });
 const run = await runEngineFor(engine, seconds);
 const counted = JSON.parse(readFileSync(countFile, 'utf8'));
@@ -58,6 +58,7 @@ console.log(
   JSON.stringify({
     bench: 'agent-go-output',
     workers,
+    isolation,
     ...run,
     countedByGo: counted.records,
     memory: Object.fromEntries(Object.entries(process.memoryUsage()).map(([k, v]) => [k, Number((v / 1048576).toFixed(1))])),

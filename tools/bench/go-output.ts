@@ -2,6 +2,8 @@
 // which decodes every record with fluent-bit-go) beside the plugin's ceiling, the same .so
 // driven by a native loop (native-flush-loop.c) with chunks of the same size.
 //   pnpm turbo run build && node --conditions=@tributary/source --import tsx tools/bench/go-output.ts [seconds]
+// Runs workers 1, workers 2, and workers 1 with tributary.isolation process (peak RSS of the
+// agent process only: the host process has its own).
 // Prints one JSON line per run and a summary line with the ratios.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
@@ -34,10 +36,10 @@ execFileSync('cc', ['-O2', '-o', loop, join(here, 'native-flush-loop.c'), '-ldl'
 const ceiling = JSON.parse(execFileSync(loop, [plugin, chunkFile, String(records), String(seconds)], { encoding: 'utf8' }));
 console.log(JSON.stringify(ceiling));
 
-function agentRun(workers: number) {
+function agentRun(workers: number, isolation = 'in_process') {
   const result = spawnSync(
     process.execPath,
-    [join(here, 'go-output-run.mjs'), plugin, String(workers), String(seconds)],
+    [join(here, 'go-output-run.mjs'), plugin, String(workers), String(seconds), isolation],
     { encoding: 'utf8', stdio: ['ignore', 'pipe', 'inherit'] },
   );
   if (result.status !== 0) throw new Error(`agent run failed (${result.status})`);
@@ -48,12 +50,16 @@ function agentRun(workers: number) {
 
 const one = agentRun(1);
 const two = agentRun(2);
+// The same pipeline with the plugin in a host process of its own (tributary.isolation process).
+const isolated = agentRun(1, 'process');
 console.log(
   JSON.stringify({
     bench: 'go-output-summary',
     ceilingRecordsPerSec: ceiling.recordsPerSec,
     workers1Ratio: Number((one.recordsPerSec / ceiling.recordsPerSec).toFixed(3)),
     workers2Ratio: Number((two.recordsPerSec / ceiling.recordsPerSec).toFixed(3)),
+    isolatedWorkers1Ratio: Number((isolated.recordsPerSec / ceiling.recordsPerSec).toFixed(3)),
+    isolatedVsInProcess: Number((isolated.recordsPerSec / one.recordsPerSec).toFixed(3)),
     peakRssMb: Math.max(one.peakRssMb, two.peakRssMb),
     maxFlushBlockMs: Math.max(one.maxFlushBlockMs, two.maxFlushBlockMs),
     maxFlushMainThreadCpuMs: Math.max(one.maxFlushMainThreadCpuMs, two.maxFlushMainThreadCpuMs),
