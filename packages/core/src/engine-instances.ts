@@ -111,6 +111,7 @@ export function createInputSlot(spec: EngineInputSpec, index: number, hooks: Inp
     tag: buffer.tag,
     log,
     net,
+    metrics: buffer.metrics,
     append: (body, metadata) => buffer.append(buffer.tag, NOW, 0, body, metadata),
     appendTagged: (tag, body, metadata) => buffer.append(tag, NOW, 0, body, metadata),
     appendAt: (sec, nsec, body, metadata, tag) => buffer.append(tag ?? buffer.tag, sec, nsec, body, metadata),

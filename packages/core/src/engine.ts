@@ -280,6 +280,10 @@ export class Engine implements AsyncDisposable {
   /** What is unhealthy right now, one line per instance that says so (empty when all is well). */
   health(): string[] {
     const problems: string[] = [];
+    for (const { buffer } of this.inputs) {
+      const problem = buffer.instance?.health?.();
+      if (problem) problems.push(problem);
+    }
     for (const { queue } of this.outputs) {
       const problem = queue.instance?.health?.();
       if (problem) problems.push(problem);

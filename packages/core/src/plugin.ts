@@ -21,6 +21,8 @@ export interface InputContext<C, N = NetworkSettings | undefined> {
   readonly log: Logger;
   /** `Listen`, `Port`, `tls.*`, `net.*`: for a plugin that declares `network`. */
   readonly net: N;
+  /** This instance's counters, which the plugin may add to (`restarts`). */
+  readonly metrics: InstanceMetrics;
   /**
    * Appends one record, stamped now, under the instance's tag. The body may be an object or
    * msgpack bytes of a map (encoded once and reused). Returns false when the input is paused
@@ -56,6 +58,8 @@ export interface InputInstance {
   resume?(): void;
   /** Called once at shutdown, after the last flush. */
   exit?(): void | Promise<void>;
+  /** Why the instance is unhealthy right now (a plugin host crashing in a loop), else undefined: `/api/v1/health`. */
+  health?(): string | undefined;
 }
 
 /** An input plugin: one declarative object, as Fluent Bit's `flb_input_plugin`. */

@@ -1,10 +1,11 @@
-// The Go host process of `tributary.isolation process`: loads one Go output plugin `.so` and
-// serves one instance of it to the agent over fd 3 (host frames). A panic, os.Exit or signal in
-// the plugin ends this process only. Its stdout is the agent's (plugins print there); its
-// stderr carries the plugin's own messages and, on a crash, Go's panic and stack.
+// The Go host process of `tributary.isolation process`: loads one Go plugin `.so` and serves
+// one output or input instance of it to the agent over fd 3 (host frames). A panic, os.Exit or
+// signal in the plugin ends this process only. Its stdout is the agent's (plugins print
+// there); its stderr carries the plugin's own messages and, on a crash, Go's panic and stack.
 import { Socket } from 'node:net';
 import { createLogger, messageOf } from '@tributary/base';
-import { createMetrics, type OutputInstance } from '@tributary/core';
+import { createMetrics, type InputContext, type InputInstance, type OutputInstance } from '@tributary/core';
+import { goInputPlugin } from './go-input-plugin.js';
 import { goOutputPlugin } from './go-output-plugin.js';
 import { GoPluginLibrary } from './go-plugin-library.js';
 import { encodeHostFrame, HostFrameReader, type HostFrame } from './host-frame.js';
@@ -13,13 +14,45 @@ const [path] = process.argv.slice(2);
 const channel = new Socket({ fd: 3, readable: true, writable: true });
 const reader = new HostFrameReader();
 const log = createLogger({ level: 'info', sink: { write: (line) => process.stderr.write(line) } });
-let instance: OutputInstance | undefined;
 let library: GoPluginLibrary | undefined;
+let output: OutputInstance | undefined;
+let input: InputInstance | undefined;
+let paused = false;
 
-function reply(seq: unknown, body: Record<string, unknown>): void {
-  const [head, payload] = encodeHostFrame({ seq, ...body });
+function send(header: Record<string, unknown>, data?: Uint8Array): void {
+  const [head, payload] = encodeHostFrame(header, data);
   channel.write(head);
   if (payload.length > 0) channel.write(payload);
+}
+
+/** The input context of a Go input in the host: what it collects goes to the agent, which appends it. */
+function inputContext(name: string, properties: Array<{ key: string; value: string }>): InputContext<Record<string, never>> {
+  const unsupported = () => {
+    throw new Error('a Go input appends msgpack events only');
+  };
+  return {
+    config: {},
+    properties,
+    name,
+    tag: name,
+    log: log.child(`input:${library!.name}:${name}`),
+    net: undefined,
+    metrics: createMetrics(name),
+    append: unsupported,
+    appendTagged: unsupported,
+    appendAt: unsupported,
+    appendEvents(bytes) {
+      send({ op: 'events' }, bytes);
+      return 1;
+    },
+    get paused() {
+      return paused;
+    },
+    collectEvery(ms, collect) {
+      const timer = setInterval(() => paused || collect(), ms);
+      return { cancel: () => clearInterval(timer) };
+    },
+  };
 }
 
 async function handle({ header, payload }: HostFrame): Promise<Record<string, unknown>> {
@@ -28,7 +61,11 @@ async function handle({ header, payload }: HostFrame): Promise<Record<string, un
       library = GoPluginLibrary.load(path!);
       const name = String(header.name);
       const properties = header.properties as Array<{ key: string; value: string }>;
-      instance = await goOutputPlugin(library).init({
+      if (header.kind === 'input') {
+        input = await goInputPlugin(library).init(inputContext(name, properties));
+        return {};
+      }
+      output = await goOutputPlugin(library).init({
         config: {},
         properties,
         name,
@@ -37,17 +74,26 @@ async function handle({ header, payload }: HostFrame): Promise<Record<string, un
         net: undefined,
         metrics: createMetrics(name),
       });
-      return { eventFormat: instance.eventFormat ?? 'v2' };
+      return { eventFormat: output.eventFormat ?? 'v2' };
     }
     case 'preRun':
-      await instance?.preRun?.();
+      await output?.preRun?.();
       return {};
     case 'flush':
-      // The payload is a view into the reader's buffer: the flush must not outlive this frame's bytes.
-      return { result: await instance!.flush({ data: Uint8Array.from(payload), tag: String(header.tag), records: Number(header.records) }) };
+      // A copy: the payload is a view into the reader's buffer, which the next frames reuse.
+      return { result: await output!.flush({ data: Uint8Array.from(payload), tag: String(header.tag), records: Number(header.records) }) };
+    case 'pause':
+      paused = true;
+      input?.pause?.();
+      return {};
+    case 'resume':
+      paused = false;
+      input?.resume?.();
+      return {};
     case 'exit':
-      await instance?.preExit?.();
-      await instance?.exit?.();
+      await output?.preExit?.();
+      await output?.exit?.();
+      await input?.exit?.();
       await library?.unregister();
       return {};
     default:
@@ -59,8 +105,8 @@ channel.on('data', (bytes: Buffer) => {
   reader.push(bytes, (frame) => {
     const seq = frame.header.seq;
     handle(frame).then(
-      (body) => reply(seq, body),
-      (error: unknown) => reply(seq, { error: messageOf(error) }),
+      (body) => send({ ...body, seq }),
+      (error: unknown) => send({ seq, error: messageOf(error) }),
     );
   });
 });

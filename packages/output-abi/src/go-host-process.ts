@@ -29,6 +29,9 @@ export class HostDiedError extends Error {
   }
 }
 
+/** A frame the host sends without being asked (a Go input's collected events). */
+export type HostMessageHandler = (header: Record<string, unknown>, payload: Uint8Array) => void;
+
 interface Pending {
   resolve(body: Record<string, unknown>): void;
   reject(error: Error): void;
@@ -50,13 +53,14 @@ export class GoHostProcess {
   private nextSeq = 0;
   private exit: HostExit | undefined;
 
-  constructor(path: string, log: Logger) {
+  constructor(path: string, log: Logger, onMessage?: HostMessageHandler) {
     // Plugins print to stdout: it stays the agent's. stderr is read for the log and the crash report.
     this.child = spawn(process.execPath, [...childFlags(), CHILD, path], { stdio: ['ignore', 'inherit', 'pipe', 'pipe'] });
     this.channel = this.child.stdio[3] as Socket;
     const reader = new HostFrameReader();
     this.channel.on('data', (bytes: Buffer) =>
-      reader.push(bytes, ({ header }) => {
+      reader.push(bytes, ({ header, payload }) => {
+        if (header.seq === undefined) return onMessage?.(header, payload);
         const seq = Number(header.seq);
         const call = this.pending.get(seq);
         this.pending.delete(seq);

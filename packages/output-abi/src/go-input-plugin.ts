@@ -4,6 +4,8 @@ import koffi from 'koffi';
 import { INPUT_PROXY_CONTEXT, PROXY_CALLBACK_SECONDS } from './abi.js';
 import { initGoInstance } from './go-instance-init.js';
 import { callAsync, type GoPluginLibrary } from './go-plugin-library.js';
+import { chooseIsolation } from './isolation-settings.js';
+import { IsolatedGoInput } from './isolated-go-input.js';
 import { allocZeroed, readPointer, type Pointer } from './native-memory.js';
 
 /** libc's free(): what Fluent Bit calls on collected data when the plugin exports no cleanup. */
@@ -20,6 +22,7 @@ const freeData = () => (libcFree ??= koffi.load('libc.so.6').func('void free(voi
  * it) runs on the libuv thread pool and the next one starts after it returns, never two at
  * once. Mem_Buf_Limit pauses collection and calls FLBPluginInputPause / Resume; data collected
  * while a pause began is kept and appended first on resume. At exit: InputPreExit, then Exit.
+ * With `tributary.isolation process` the instance runs in a host process (IsolatedGoInput).
  */
 export function goInputPlugin(library: GoPluginLibrary): InputPlugin {
   return {
@@ -28,7 +31,9 @@ export function goInputPlugin(library: GoPluginLibrary): InputPlugin {
     description: library.description,
     configMap: undefined,
     async init(ctx) {
-      const { context, remote } = await initGoInstance(library, ctx.name, ctx.properties, INPUT_PROXY_CONTEXT.size, INPUT_PROXY_CONTEXT.remoteContext);
+      const isolation = chooseIsolation(ctx.name, ctx.properties, 'input');
+      if (isolation.isolated) return IsolatedGoInput.start(library.path, ctx, isolation.properties);
+      const { context, remote } = await initGoInstance(library, ctx.name, isolation.properties, INPUT_PROXY_CONTEXT.size, INPUT_PROXY_CONTEXT.remoteContext);
       ctx.log.debug(`initialized (fluent-bit-go ${library.fluentBitGoVersion ?? 'version unknown'})`);
       return new GoInputCollector(library, ctx, () => readPointer(context, INPUT_PROXY_CONTEXT.remoteContext) ?? remote).start();
     },

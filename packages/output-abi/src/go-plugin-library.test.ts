@@ -86,7 +86,7 @@ describe('GoPluginLibrary refuses what Fluent Bit cannot run, with a clear error
     ['NO_INIT', 'it does not export FLBPluginInit, which Fluent Bit requires.'],
     ['NO_FLUSH', 'it exports neither FLBPluginFlush nor FLBPluginFlushCtx.'],
     ['REFUSE', 'FLBPluginRegister returned -1: the plugin refused to register.'],
-    ['INPUT', 'it registers a Go input plugin; Tributary runs Go output plugins.'],
+    ['INPUT', 'it registers an input but exports neither FLBPluginInputCallback nor FLBPluginInputCallbackCtx.'],
     ['BAD_PROXY', 'FLBPluginRegister set proxy=7; a Go plugin sets 11.'],
     ['METRICS', 'it registers for event type 2 (metrics 2, traces 4 ...); Tributary delivers log records only.'],
   ])('refuses the %s fixture', (variant, message) => {

@@ -1,6 +1,7 @@
 import { messageOf, type Logger } from '@tributary/base';
 import type { EventFormat, FlushChunk, FlushResult, InstanceMetrics, OutputInstance } from '@tributary/core';
-import { GoHostProcess, HostDiedError, type HostExit } from './go-host-process.js';
+import { HostDiedError, type GoHostProcess } from './go-host-process.js';
+import { HostSupervisor } from './host-supervisor.js';
 import type { InstanceProperty } from './property-api.js';
 
 /** How an isolated instance is run: its `.so`, properties, and Tributary's own settings. */
@@ -15,66 +16,55 @@ export interface IsolationSettings {
   readonly metrics: InstanceMetrics;
 }
 
-/** Respawn backoff after consecutive crashes: 0.5 s doubling to 30 s; a flush that succeeds resets it. */
-const BACKOFF_BASE_MS = 500;
-const BACKOFF_CAP_MS = 30_000;
 const EXIT_TIMEOUT_MS = 10_000;
 
 /**
  * A Go output instance run in its own host process (`tributary.isolation process`). A panic,
  * `os.Exit`, a signal or a flush past `tributary.flush_timeout` costs the host: it is
- * respawned (backed off when it crashes in a loop) and re-initialised, and the flushes it was
- * running come back as `retry`, so the engine's retry scheduler and Retry_Limit apply and the
- * rest of the pipeline never stops.
+ * respawned (backed off while it crashes in a loop) and re-initialised at the next flush, and
+ * the flushes it was running come back as `retry`, so the engine's retry scheduler and
+ * Retry_Limit apply and the rest of the pipeline never stops.
  */
 export class IsolatedGoOutput implements OutputInstance {
-  readonly eventFormat: EventFormat;
-  private host: GoHostProcess | undefined;
-  private starting: Promise<GoHostProcess> | undefined;
-  private crashes = 0;
-  private notBefore = 0;
-  private closed = false;
-
   private constructor(
     private readonly settings: IsolationSettings,
-    host: GoHostProcess,
-    eventFormat: EventFormat,
-  ) {
-    this.host = host;
-    this.eventFormat = eventFormat;
-    this.watch(host);
-  }
+    private readonly supervisor: HostSupervisor,
+    readonly eventFormat: EventFormat,
+  ) {}
 
   /** Spawns the first host and initialises the instance in it; an Init failure fails the instance. */
   static async start(settings: IsolationSettings): Promise<IsolatedGoOutput> {
-    const host = new GoHostProcess(settings.path, settings.log);
-    try {
-      const ready = await IsolatedGoOutput.init(host, settings);
-      return new IsolatedGoOutput(settings, host, ready.eventFormat === 'legacy' ? 'legacy' : 'v2');
-    } catch (error) {
-      await host.kill();
-      throw error;
-    }
+    let eventFormat: EventFormat = 'v2';
+    let started = false;
+    const supervisor = new HostSupervisor({
+      path: settings.path,
+      name: settings.name,
+      log: settings.log,
+      metrics: settings.metrics,
+      prepare: async (host) => {
+        const ready = await host.request({ op: 'init', kind: 'output', name: settings.name, properties: settings.properties, workers: settings.workers });
+        if (ready.eventFormat === 'legacy') eventFormat = 'legacy';
+        // A respawned host runs PreRun itself; the first one when the engine says so.
+        if (started) await host.request({ op: 'preRun' });
+      },
+    });
+    await supervisor.start();
+    started = true;
+    return new IsolatedGoOutput(settings, supervisor, eventFormat);
   }
 
-  private static init(host: GoHostProcess, settings: IsolationSettings) {
-    return host.request({ op: 'init', name: settings.name, properties: settings.properties, workers: settings.workers });
-  }
-
-  /** Why this instance is unhealthy (a crash loop being backed off), or undefined. */
   health(): string | undefined {
-    if (this.crashes < 2) return undefined;
-    return `${this.settings.name}: the Go host process crashed ${this.crashes} times in a row; next start in ${Math.max(0, this.notBefore - Date.now())} ms`;
+    return this.supervisor.health();
   }
 
   async preRun(): Promise<void> {
-    await this.host?.request({ op: 'preRun' });
+    await this.supervisor.host?.request({ op: 'preRun' });
   }
 
   async flush(chunk: FlushChunk): Promise<FlushResult> {
     let host: GoHostProcess;
     try {
-      host = await this.liveHost();
+      host = await this.supervisor.live();
     } catch (error) {
       this.settings.log.warn(`the Go host process cannot start (${messageOf(error)}): the chunk will be retried`);
       return 'retry';
@@ -88,11 +78,11 @@ export class IsolatedGoOutput implements OutputInstance {
         await host.kill();
         return 'retry';
       }
-      this.crashes = 0;
+      this.supervisor.succeeded();
       const result = answer.result;
       return result === 'ok' || result === 'retry' ? result : 'error';
     } catch (error) {
-      if (error instanceof HostDiedError) return 'retry'; // the crash itself is reported by watch()
+      if (error instanceof HostDiedError) return 'retry'; // the supervisor reports the crash
       this.settings.log.error(`flush failed in the Go host process: ${messageOf(error)}`);
       return 'error';
     } finally {
@@ -101,52 +91,17 @@ export class IsolatedGoOutput implements OutputInstance {
   }
 
   async exit(): Promise<void> {
-    this.closed = true;
-    const host = this.host;
-    if (!host?.alive) return;
-    const done = host.request({ op: 'exit' }).catch(() => undefined);
-    const timeout = new Promise((resolve) => setTimeout(resolve, EXIT_TIMEOUT_MS).unref());
-    await Promise.race([done, timeout]);
-    host.close();
-    await Promise.race([host.exited, timeout]);
-    await host.kill();
-  }
-
-  /** The running host, or a new one (after the backoff) initialised like the first. */
-  private liveHost(): Promise<GoHostProcess> {
-    if (this.host?.alive) return Promise.resolve(this.host);
-    this.starting ??= this.respawn().finally(() => (this.starting = undefined));
-    return this.starting;
-  }
-
-  private async respawn(): Promise<GoHostProcess> {
-    const wait = this.notBefore - Date.now();
-    if (wait > 0) await new Promise((resolve) => setTimeout(resolve, wait));
-    if (this.closed) throw new Error('the instance is exiting');
-    const host = new GoHostProcess(this.settings.path, this.settings.log);
-    this.watch(host);
-    await IsolatedGoOutput.init(host, this.settings);
-    await host.request({ op: 'preRun' });
-    this.settings.metrics.restarts++;
-    this.settings.log.info(`the Go host process was restarted (restart ${this.settings.metrics.restarts})`);
-    this.host = host;
-    return host;
-  }
-
-  /** Reports an unexpected death, with Go's panic and stack, and backs the next start off. */
-  private watch(host: GoHostProcess): void {
-    void host.exited.then((exit) => {
-      if (this.closed && this.host === host) return;
-      if (this.host === host) this.host = undefined;
-      this.crashes++;
-      this.notBefore = Date.now() + Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (this.crashes - 1));
-      this.settings.log.error(describeCrash(exit));
-    });
+    this.supervisor.close();
+    await stopHost(this.supervisor.host);
   }
 }
 
-function describeCrash(exit: HostExit): string {
-  const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
-  const tail = exit.stderrTail.filter((line) => line.trim() !== '');
-  return `the Go host process ${how}; in-flight chunks will be retried.${tail.length > 0 ? `\n${tail.join('\n')}` : ''}`;
+/** Asks a host to run its exit hooks and end, and kills it if it does not within 10 s. */
+export async function stopHost(host: GoHostProcess | undefined): Promise<void> {
+  if (!host?.alive) return;
+  const timeout = new Promise((resolve) => setTimeout(resolve, EXIT_TIMEOUT_MS).unref());
+  await Promise.race([host.request({ op: 'exit' }).catch(() => undefined), timeout]);
+  host.close();
+  await Promise.race([host.exited, timeout]);
+  await host.kill();
 }

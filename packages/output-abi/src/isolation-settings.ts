@@ -16,7 +16,7 @@ export interface IsolationChoice {
   readonly properties: readonly Property[];
 }
 
-export function chooseIsolation(instance: string, properties: readonly Property[]): IsolationChoice {
+export function chooseIsolation(instance: string, properties: readonly Property[], kind: 'input' | 'output' = 'output'): IsolationChoice {
   const find = (key: string) => properties.find((p) => p.key.toLowerCase() === key);
   const isolation = find(ISOLATION_PROPERTY);
   const timeout = find(FLUSH_TIMEOUT_PROPERTY);
@@ -27,6 +27,9 @@ export function chooseIsolation(instance: string, properties: readonly Property[
   const seconds = timeout === undefined ? DEFAULT_FLUSH_TIMEOUT_SECONDS : parseDuration(timeout.value);
   if (seconds === undefined || seconds <= 0) {
     throw new GoPluginError('INVALID_PROPERTY', `${instance}: '${FLUSH_TIMEOUT_PROPERTY}' must be a duration such as 30s or 5m, got '${timeout!.value}'.`);
+  }
+  if (timeout !== undefined && kind === 'input') {
+    throw new GoPluginError('INVALID_PROPERTY', `${instance}: '${FLUSH_TIMEOUT_PROPERTY}' applies only to Go outputs; remove it from this input.`);
   }
   if (timeout !== undefined && mode !== 'process') {
     throw new GoPluginError('INVALID_PROPERTY', `${instance}: '${FLUSH_TIMEOUT_PROPERTY}' applies only with '${ISOLATION_PROPERTY} process'.`);

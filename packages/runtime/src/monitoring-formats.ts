@@ -9,7 +9,7 @@ export interface EngineMetrics {
 /** `/api/v1/metrics` as Fluent Bit shapes it. */
 export function metricsJson(metrics: EngineMetrics) {
   return {
-    input: Object.fromEntries(metrics.inputs.map((m) => [m.name, { records: m.records, bytes: m.bytes }])),
+    input: Object.fromEntries(metrics.inputs.map((m) => [m.name, { records: m.records, bytes: m.bytes, ...(m.restarts > 0 ? { tributary_restarts: m.restarts } : {}) }])),
     filter: {},
     output: Object.fromEntries(
       metrics.outputs.map((m) => [
@@ -32,6 +32,7 @@ export function metricsJson(metrics: EngineMetrics) {
 const PROMETHEUS: ReadonlyArray<readonly [kind: 'input' | 'output', name: string, help: string, value: (m: InstanceMetrics) => number]> = [
   ['input', 'fluentbit_input_records_total', 'Number of input records.', (m) => m.records],
   ['input', 'fluentbit_input_bytes_total', 'Number of input bytes.', (m) => m.bytes],
+  ['input', 'tributary_input_restarts_total', 'Number of restarts of the plugin host process (tributary.isolation process).', (m) => m.restarts],
   ['output', 'fluentbit_output_proc_records_total', 'Number of processed output records.', (m) => m.procRecords],
   ['output', 'fluentbit_output_proc_bytes_total', 'Number of processed output bytes.', (m) => m.procBytes],
   ['output', 'fluentbit_output_errors_total', 'Number of output errors.', (m) => m.errors],
