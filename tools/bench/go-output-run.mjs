@@ -33,8 +33,12 @@ const timed = {
   ...go,
   async init(ctx) {
     const instance = await go.init(ctx);
+    // Delegating, not spreading: an isolated instance's methods live on its prototype.
     return {
-      ...instance,
+      eventFormat: instance.eventFormat,
+      preRun: () => instance.preRun?.(),
+      preExit: () => instance.preExit?.(),
+      exit: () => instance.exit?.(),
       flush(chunk) {
         const cpu = threadCpuNs();
         const start = process.hrtime.bigint();

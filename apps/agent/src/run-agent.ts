@@ -3,7 +3,7 @@ import { createLogger, TributaryError, type LogSink } from '@tributary/base';
 import { loadPipelineConfig, parseCommandLine, type HelpRequest } from '@tributary/config';
 import type { PluginRegistry } from '@tributary/core';
 import { GoPluginHost } from '@tributary/output-abi';
-import { createPipeline, createRegistry, generalHelp, loadSharedPlugins, packageVersion, pluginHelp } from '@tributary/runtime';
+import { createPipeline, createRegistry, generalHelp, loadParserCatalog, loadSharedPlugins, packageVersion, pluginHelp } from '@tributary/runtime';
 
 const VERSION = packageVersion(import.meta.url);
 
@@ -41,7 +41,11 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     const logger = createLogger({ level: config.service.logLevel, sink });
     for (const warning of config.warnings) logger.warn(warning);
     if (config.service.daemon) logger.warn('[agent] Daemon is not supported: the agent stays in the foreground; run it under a service manager.');
-    if (config.service.parsersFiles.length > 0) logger.warn('[agent] Parsers_File is read for its path only: Tributary has no parsers yet.');
+    if (config.service.parsersFiles.length > 0) {
+      const parsers = loadParserCatalog(config.service.parsersFiles);
+      for (const warning of parsers.warnings) logger.warn(warning);
+      logger.warn(`[agent] Parsers_File: ${parsers.defined.length} parsers checked (${parsers.defined.join(', ')}), but no Tributary input or filter uses a parser yet.`);
+    }
     if (config.inputs.length === 0 && config.outputs.length === 0) {
       io.stderr(`[error] no inputs and no outputs are configured. Give some with -i/-o (e.g. 'agent -i dummy -o stdout') or -c <file>.\n`);
       return 1;

@@ -105,6 +105,17 @@ describe('agent (subprocess)', () => {
     }
   });
 
+  it('checks every parser of a Parsers_File at start, naming the file and line of a bad one', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-parsers-'));
+    writeFileSync(join(dir, 'parsers.conf'), '[PARSER]\n    Name   ok\n    Format json\n[PARSER]\n    Name   bad\n    Format regex\n    Regex  (?i)error\n');
+    writeFileSync(join(dir, 'agent.conf'), '[SERVICE]\n    Parsers_File parsers.conf\n[INPUT]\n    Name dummy\n[OUTPUT]\n    Name null\n');
+    const result = await runAgentToEnd(['--dry-run', '-c', join(dir, 'agent.conf')]);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toBe(
+      `[error] ${join(dir, 'parsers.conf')}:4: parser 'bad': the Regex uses the inline options (?i) (at character 1), which JavaScript regular expressions cannot express the same way. Rewrite that part without it.\n`,
+    );
+  });
+
   it('names an unknown plugin and lists the available ones', async () => {
     const result = await runAgentToEnd(['-i', 'dumy', '-o', 'stdout']);
     expect(result.code).toBe(1);

@@ -160,6 +160,26 @@ describe.runIf(goAvailable)('agent with unmodified Go output plugins (subprocess
     expect(readFileSync(marker, 'utf8')).toBe('init hi\nexit\n');
   });
 
+  it('keeps running when an isolated Go output panics: the panic in the log, the restart in the metrics', async () => {
+    const out = join(dir, 'isolated.jsonl');
+    const marker = join(dir, 'isolated.marker');
+    const args = ['-e', recorder, '-i', 'dummy', '-p', 'rate=20', '-o', 'recorder', '-m', '*', '-p', `out_file=${out}`, '-p', 'tributary.isolation=process'];
+    const agent = start([...args, '-p', 'crash=panic', '-p', `crash_marker=${marker}`, '-p', 'retry_limit=5', '-f', '0.2', '-H', '-L', '127.0.0.1', '-P', '0']);
+    await waitFor(() => /tcp_port=\d+/.test(agent.stderr) && agent.stderr.includes('restarted'));
+    const port = /tcp_port=(\d+)/.exec(agent.stderr)![1];
+    await waitFor(() => {
+      try {
+        return readFileSync(out, 'utf8').includes('"event":"flush"');
+      } catch {
+        return false;
+      }
+    });
+    const metrics = (await (await fetch(`http://127.0.0.1:${port}/api/v1/metrics`)).json()) as { output: Record<string, Record<string, number>> };
+    expect(metrics.output['recorder.0']).toMatchObject({ tributary_restarts: 1, retries: 1 });
+    expect(agent.stderr).toMatch(/\[error\] \[output:recorder:recorder\.0\] the Go host process (exited with code \d+|was killed by SIGABRT); in-flight chunks will be retried\.\npanic: recorder: told to panic on this flush/);
+    expect(await agent.stop('SIGTERM')).toBe(0);
+  });
+
   it('lists loaded Go plugins in -h', async () => {
     const result = await runAgentToEnd(['-e', gstdout, '-e', buildGoInput(), '-h']);
     expect(result.stdout).toMatch(/Outputs\n(.*\n)* {2}gstdout\s+Stdout GO!/);

@@ -1,0 +1,11 @@
+export { applyDecoders, type DecodeRule } from './field-decoders.js';
+export { parseLogfmt } from './logfmt.js';
+export { parseLtsv } from './ltsv.js';
+export { translateOnigmo, type TranslatedRegex } from './onigmo-regex.js';
+export { createParser, type ParsedRecord, type Parser } from './parser.js';
+export type { ParserDefinition } from './parser-definition.js';
+export { ParserError, type ParserErrorCode } from './parser-error.js';
+export { parserDefinitionFrom, type SectionEntry } from './parser-section.js';
+export { STOCK_PARSERS, stockParser } from './stock-parsers.js';
+export { parseTimeOffset, TimeFormat, type TimeSettings, type Timestamp } from './time-format.js';
+export { parseTypes, typecast, type FieldType } from './typecast.js';

@@ -1,0 +1,64 @@
+import { atLocation } from '@tributary/base';
+import { readClassicConfig } from '@tributary/config';
+import { createParser, ParserError, parserDefinitionFrom, stockParser, type Parser } from '@tributary/parsers';
+
+/** The parsers of a pipeline: those of its `Parsers_File`s, then Fluent Bit's stock ones by name. */
+export interface ParserCatalog {
+  /** A parser by name, case-insensitively: a Parsers_File's first, else a stock parser. */
+  find(name: string): Parser | undefined;
+  /** The names defined in the Parsers_Files, in order. */
+  readonly defined: readonly string[];
+  /** What was read but has no effect, with file and line. */
+  readonly warnings: readonly string[];
+}
+
+/**
+ * Reads every `Parsers_File` as Fluent Bit does (`flb_parser_conf_file`): each `[PARSER]` is
+ * built and checked now, so a bad regex or time format fails at start with its file and line;
+ * a second parser of one name is skipped with Fluent Bit's warning.
+ */
+export function loadParserCatalog(files: readonly string[]): ParserCatalog {
+  const parsers = new Map<string, Parser>();
+  const warnings: string[] = [];
+  for (const file of files) {
+    for (const section of readClassicConfig(file).sections) {
+      if (section.type === 'multiline_parser') {
+        const name = section.entries.find((entry) => entry.key === 'name')?.value ?? '?';
+        warnings.push(atLocation(section.source, `[MULTILINE_PARSER] '${name}' is not supported by Tributary yet and has no effect.`));
+        continue;
+      }
+      if (section.type !== 'parser') {
+        warnings.push(atLocation(section.source, `[${section.header}] does not belong in a parsers file and has no effect.`));
+        continue;
+      }
+      const { definition, warnings: found } = parserDefinitionFrom(section.entries, section.source);
+      warnings.push(...found);
+      const key = definition.name.toLowerCase();
+      if (parsers.has(key)) {
+        warnings.push(atLocation(section.source, `parser named '${definition.name}' already exists, skip.`));
+        continue;
+      }
+      try {
+        parsers.set(key, createParser(definition));
+      } catch (error) {
+        if (error instanceof ParserError) throw new ParserError(error.code, atLocation(section.source, error.message));
+        throw error;
+      }
+    }
+  }
+  const stock = new Map<string, Parser>();
+  return {
+    defined: [...parsers.values()].map((parser) => parser.name),
+    warnings,
+    find(name) {
+      const key = name.toLowerCase();
+      const own = parsers.get(key);
+      if (own) return own;
+      if (!stock.has(key)) {
+        const definition = stockParser(key);
+        if (definition) stock.set(key, createParser(definition));
+      }
+      return stock.get(key);
+    },
+  };
+}
