@@ -1,8 +1,10 @@
 import type { InputPlugin } from '@tributary/core';
 import { cpuInput } from './cpu.js';
 import { dummyInput } from './dummy.js';
+import { memInput } from './mem.js';
+import { tcpInput } from './tcp.js';
 
-export { cpuInput, dummyInput };
+export { cpuInput, dummyInput, memInput, tcpInput };
 
 /** Every built-in input, for a plugin registry. */
-export const builtinInputs: readonly InputPlugin[] = [cpuInput, dummyInput];
+export const builtinInputs: readonly InputPlugin[] = [cpuInput, dummyInput, memInput, tcpInput];

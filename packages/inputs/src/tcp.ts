@@ -1,0 +1,134 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { messageOf } from '@tributary/base';
+import { defineInput, type InputContext, type NetworkSettings } from '@tributary/core';
+import { MsgpackReader, MsgpackWriter, packJson } from '@tributary/msgpack';
+import { JsonStreamSplitter } from './json-stream.js';
+
+/** `separator` as written, with `\n`, `\r`, `\t` and `\\` unescaped (Fluent Bit's flb_unescape_string). */
+function unescape(text: string): string {
+  return text.replace(/\\([nrt\\])/g, (_, c: string) => ({ n: '\n', r: '\r', t: '\t', '\\': '\\' })[c]!);
+}
+
+/**
+ * Fluent Bit's `tcp` input (`plugins/in_tcp`): a TCP server whose connections carry JSON values
+ * (`format json`: each top-level object a record, an array `{"msg": [...]}`) or text split on
+ * `separator` (`format none`: each piece `{"log": "<bytes>"}`, bytes kept as they came). A
+ * connection whose pending data grows past `buffer_size` is closed with a warning naming the
+ * peer, as is one that sends invalid JSON (its buffer is dropped); no connection affects another.
+ */
+export const tcpInput = defineInput({
+  name: 'tcp',
+  description: 'TCP',
+  network: { role: 'server', defaultPort: 5170, tls: false },
+  configMap: {
+    format: { type: 'string', default: 'json', description: 'json (concatenated JSON values) or none (text split on the separator)' },
+    separator: { type: 'string', default: '\\n', description: 'Record separator for format none (\\n, \\r\\n ... unescaped)' },
+    chunk_size: { type: 'int', default: '32', description: 'Buffer growth step in KB' },
+    buffer_size: { type: 'int', description: 'Largest pending data of one connection, in KB (default: chunk_size)' },
+    source_address_key: { type: 'string', description: 'Add the peer (tcp://ip:port) to JSON records under this key' },
+    parser: { type: 'string', description: 'Parse each record with this parser', unsupported: 'inputs cannot use parsers in Tributary yet' },
+    workers: { type: 'int', default: '1', description: 'Listener threads', unsupported: 'connections are served on the event loop' },
+  },
+  async init(ctx) {
+    const format = ctx.config.format.toLowerCase();
+    if (format !== 'json' && format !== 'none') throw new Error(`${ctx.name}: format must be json or none, got '${ctx.config.format}'.`);
+    const separator = Buffer.from(unescape(ctx.config.separator), 'utf8');
+    if (separator.length === 0) throw new Error(`${ctx.name}: separator must not be empty.`);
+    const maxBytes = (ctx.config.buffer_size ?? ctx.config.chunk_size) * 1024;
+    const connections = new Set<Socket>();
+    const server = createServer((socket) => {
+      connections.add(socket);
+      socket.on('close', () => connections.delete(socket));
+      serve(socket, ctx, format === 'json' ? { maxBytes, sourceKey: ctx.config.source_address_key } : { maxBytes, separator });
+    });
+    await listen(server, ctx.net);
+    ctx.log.info(`listening on ${ctx.net.address}:${(server.address() as { port: number }).port}`);
+    return {
+      pause: () => {
+        for (const socket of connections) socket.pause();
+      },
+      resume: () => {
+        for (const socket of connections) socket.resume();
+      },
+      exit: () =>
+        new Promise<void>((resolve) => {
+          for (const socket of connections) socket.destroy();
+          server.close(() => resolve());
+        }),
+    };
+  },
+});
+
+type Framing = { maxBytes: number; sourceKey: string | undefined } | { maxBytes: number; separator: Buffer };
+
+function serve(socket: Socket, ctx: InputContext<unknown>, framing: Framing): void {
+  const peer = `tcp://${socket.remoteAddress}:${socket.remotePort}`;
+  socket.on('error', (error) => ctx.log.debug(`${peer}: ${error.message}`));
+  if (ctx.paused) socket.pause();
+  if ('separator' in framing) {
+    const record = new MsgpackWriter(256);
+    let pending: Buffer = Buffer.alloc(0);
+    socket.on('data', (bytes: Buffer) => {
+      pending = pending.length === 0 ? bytes : Buffer.concat([pending, bytes]);
+      let start = 0;
+      for (let end = pending.indexOf(framing.separator, start); end >= 0; end = pending.indexOf(framing.separator, start)) {
+        if (end > start) {
+          record.reset();
+          record.writeMapHeader(1);
+          record.writeString('log');
+          record.writeStringBytes(pending.subarray(start, end));
+          ctx.append(record.bytes());
+        }
+        start = end + framing.separator.length;
+      }
+      pending = pending.subarray(start);
+      if (pending.length > framing.maxBytes) {
+        ctx.log.warn(`${peer}: incoming data exceeds 'Buffer_Size' (${framing.maxBytes} bytes): closing the connection`);
+        socket.destroy();
+      }
+    });
+    return;
+  }
+  const splitter = new JsonStreamSplitter(framing.maxBytes);
+  const reader = new MsgpackReader();
+  const onValue = (bytes: Buffer) => {
+    const text = bytes.toString('utf8');
+    const first = text[0];
+    if (first !== '{' && first !== '[') {
+      ctx.log.warn(`${peer}: a JSON value that is neither an object nor an array was dropped: ${text.slice(0, 60)}`);
+      return;
+    }
+    const packed = packJson(text);
+    if (first === '{' && framing.sourceKey === undefined) {
+      ctx.append(packed);
+      return;
+    }
+    reader.reset(packed);
+    const value = reader.read();
+    const body = first === '{' ? (value as Record<string, never>) : { msg: value as never };
+    if (framing.sourceKey !== undefined) (body as Record<string, string>)[framing.sourceKey] = peer;
+    ctx.append(body);
+  };
+  socket.on('data', (bytes: Buffer) => {
+    try {
+      if (!splitter.push(bytes, onValue)) {
+        ctx.log.warn(`${peer}: incoming data exceeds 'Buffer_Size' (${framing.maxBytes} bytes): closing the connection`);
+        socket.destroy();
+      }
+    } catch (error) {
+      ctx.log.warn(`${peer}: invalid JSON, ${splitter.pending} pending bytes dropped: ${messageOf(error)}`);
+      splitter.reset();
+    }
+  });
+}
+
+function listen(server: Server, net: NetworkSettings): Promise<void> {
+  return new Promise((resolve, reject) => {
+    server.once('error', reject);
+    server.listen({ host: net.address, port: net.port, backlog: net.backlog, ipv6Only: false }, () => {
+      server.off('error', reject);
+      server.on('error', () => {});
+      resolve();
+    });
+  });
+}
