@@ -57,8 +57,11 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     }
     logger.info(`[agent] Tributary v${VERSION}`);
     await pipeline.start();
-    const signal = await io.shutdownSignal;
-    logger.info(`[engine] caught signal (${signal})`);
+    const stop = await Promise.race([
+      io.shutdownSignal.then((signal) => `caught signal (${signal})`),
+      pipeline.engine.stopRequested.then((reason) => `stop requested by ${reason}`),
+    ]);
+    logger.info(`[engine] ${stop}`);
     await pipeline.stop();
     return 0;
   } catch (error) {

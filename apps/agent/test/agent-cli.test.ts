@@ -116,6 +116,17 @@ describe('agent (subprocess)', () => {
     );
   });
 
+  it('cat events | agent -i stdin -o stdout prints every event, then exits 0 by itself', async () => {
+    const input = '{"message":"one"}\n[1700000000, {"message":"two"}]\n';
+    const result = await runAgentToEnd(['-i', 'stdin', '-o', 'stdout', '-f', '5'], { stdin: input });
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim().split('\n')).toEqual([
+      expect.stringMatching(/^\[0\] stdin\.0: \[\[\d{10}\.\d{9}, \{\}\], \{"message"=>"one"\}\]$/),
+      '[1] stdin.0: [[1700000000.000000000, {}], {"message"=>"two"}]',
+    ]);
+    expect(result.stderr).toContain('[engine] stop requested by stdin.0: end of input');
+  });
+
   it('names an unknown plugin and lists the available ones', async () => {
     const result = await runAgentToEnd(['-i', 'dumy', '-o', 'stdout']);
     expect(result.code).toBe(1);

@@ -70,7 +70,7 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
       throw new RuntimeError('LISTEN_FAILED', `cannot listen on ${socketPath}: ${error.message}. Check that the Kong prefix (-p) exists and is writable.`);
     });
     io.stderr(`kong-sidecar ready: listening on ${socketPath}\n`);
-    const reason = await io.shutdown;
+    const reason = await Promise.race([io.shutdown, ...(pipeline ? [pipeline.engine.stopRequested] : [])]);
     log.info(`shutting down (${reason})`);
     await server.close();
     await pipeline?.stop();

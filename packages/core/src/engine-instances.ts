@@ -80,6 +80,7 @@ interface EngineSide {
   readonly log: Logger;
   readonly scheduler: Scheduler;
   isRunning(): boolean;
+  requestStop(reason: string): void;
 }
 
 /**
@@ -116,6 +117,7 @@ export function createInputSlot(spec: EngineInputSpec, index: number, hooks: Inp
     appendTagged: (tag, body, metadata) => buffer.append(tag, NOW, 0, body, metadata),
     appendAt: (sec, nsec, body, metadata, tag) => buffer.append(tag ?? buffer.tag, sec, nsec, body, metadata),
     appendEvents: (bytes) => buffer.appendEvents(buffer.tag, bytes),
+    requestStop: (reason) => engine.requestStop(`${name}: ${reason}`),
     get paused() {
       return buffer.paused;
     },

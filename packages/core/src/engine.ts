@@ -67,6 +67,9 @@ export class Engine implements AsyncDisposable {
   private nextTaskId = 0;
   private whenIdle: (() => void) | undefined;
   private stopping?: Promise<void>;
+  private stopRequest!: (reason: string) => void;
+  /** Resolves with the reason when an input asked for the process to stop (`stdin` at end of input). */
+  readonly stopRequested = new Promise<string>((resolve) => (this.stopRequest = resolve));
 
   constructor(options: EngineOptions) {
     this.log = options.logger ?? createLogger();
@@ -74,7 +77,12 @@ export class Engine implements AsyncDisposable {
     this.grace = options.grace ?? 5;
     const store = options.chunkStore ?? new MemoryChunkStore();
     const hooks = { store, filters: options.filters, chunkFull: (chunk: Chunk) => this.chunkFull(chunk) };
-    const engine = { log: this.log, scheduler: this.scheduler, isRunning: () => this.stateNow === 'running' };
+    const engine = {
+      log: this.log,
+      scheduler: this.scheduler,
+      isRunning: () => this.stateNow === 'running',
+      requestStop: (reason: string) => this.stopRequest(reason),
+    };
     this.customs = (options.customs ?? []).map((spec, index) => createCustomSlot(spec, index, this.log));
     this.inputs = options.inputs.map((spec, index) => createInputSlot(spec, index, hooks, engine));
     const lone = options.inputs.length === 1 && options.outputs.length === 1;

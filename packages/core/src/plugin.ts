@@ -41,6 +41,12 @@ export interface InputContext<C, N = NetworkSettings | undefined> {
    * append none.
    */
   appendEvents(bytes: Uint8Array): number;
+  /**
+   * Asks the process to shut down as if signalled (Fluent Bit's engine exit request), e.g.
+   * `stdin` at end of input: the application awaits `Engine.stopRequested`, then stops the
+   * engine, which flushes what is buffered within Grace.
+   */
+  requestStop(reason: string): void;
   /** True while the engine has paused this input (Mem_Buf_Limit, shutdown): appends are refused. */
   readonly paused: boolean;
   /**

@@ -2,9 +2,10 @@ import type { InputPlugin } from '@tributary/core';
 import { cpuInput } from './cpu.js';
 import { dummyInput } from './dummy.js';
 import { memInput } from './mem.js';
+import { createStdinInput, stdinInput } from './stdin.js';
 import { tcpInput } from './tcp.js';
 
-export { cpuInput, dummyInput, memInput, tcpInput };
+export { cpuInput, createStdinInput, dummyInput, memInput, stdinInput, tcpInput };
 
 /** Every built-in input, for a plugin registry. */
-export const builtinInputs: readonly InputPlugin[] = [cpuInput, dummyInput, memInput, tcpInput];
+export const builtinInputs: readonly InputPlugin[] = [cpuInput, dummyInput, memInput, stdinInput, tcpInput];

@@ -45,6 +45,7 @@ function inputContext(name: string, properties: Array<{ key: string; value: stri
       send({ op: 'events' }, bytes);
       return 1;
     },
+    requestStop: unsupported,
     get paused() {
       return paused;
     },

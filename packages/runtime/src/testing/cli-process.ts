@@ -9,6 +9,8 @@ export interface CliProcessOptions {
   readonly env?: Readonly<Record<string, string>>;
   /** The signal `stop()` sends by default (SIGINT for the agent, SIGTERM as Kong sends). */
   readonly stopSignal?: NodeJS.Signals;
+  /** Written to the process's standard input, which is then closed (otherwise it has none). */
+  readonly stdin?: string | Uint8Array;
 }
 
 /** A running CLI subprocess with its output collected; disposing of it kills it. */
@@ -34,8 +36,9 @@ export function startCli(cli: string, args: readonly string[], options: CliProce
   const child = spawn(process.execPath, ['--conditions=@tributary/source', '--import', TSX, cli, ...args], {
     cwd: options.cwd,
     env: { ...process.env, ...options.env },
-    stdio: ['ignore', 'pipe', 'pipe'],
+    stdio: [options.stdin === undefined ? 'ignore' : 'pipe', 'pipe', 'pipe'],
   });
+  if (options.stdin !== undefined) child.stdin!.end(options.stdin);
   let stdout = '';
   let stderr = '';
   child.stdout!.setEncoding('utf8').on('data', (text: string) => (stdout += text));
