@@ -41,16 +41,14 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     const logger = createLogger({ level: config.service.logLevel, sink });
     for (const warning of config.warnings) logger.warn(warning);
     if (config.service.daemon) logger.warn('[agent] Daemon is not supported: the agent stays in the foreground; run it under a service manager.');
-    if (config.service.parsersFiles.length > 0) {
-      const parsers = loadParserCatalog(config.service.parsersFiles);
-      for (const warning of parsers.warnings) logger.warn(warning);
-      logger.warn(`[agent] Parsers_File: ${parsers.defined.length} parsers checked (${parsers.defined.join(', ')}), but no Tributary input or filter uses a parser yet.`);
-    }
+    // Every Parsers_File is read and each parser built now: a bad one fails here, with its file and line.
+    const parsers = loadParserCatalog(config.service.parsersFiles);
+    for (const warning of parsers.warnings) logger.warn(warning);
     if (config.inputs.length === 0 && config.outputs.length === 0) {
       io.stderr(`[error] no inputs and no outputs are configured. Give some with -i/-o (e.g. 'agent -i dummy -o stdout') or -c <file>.\n`);
       return 1;
     }
-    const pipeline = createPipeline(config, { registry, logger, goPlugins, version: VERSION });
+    const pipeline = createPipeline(config, { registry, logger, goPlugins, version: VERSION, parsers });
     if (commandLine.dryRun) {
       io.stderr('configuration test is successful\n');
       return 0;

@@ -3,7 +3,7 @@ import { encode } from '@msgpack/msgpack';
 import { createLogger, TributaryError, type Logger } from '@tributary/base';
 import { loadPipelineConfig, parseCommandLine } from '@tributary/config';
 import { logShipperPlugin, pluginFromModule, pluginInfo, scanPluginDirectory, startPluginServer, type LoadedPlugin, type PluginLoadFailure } from '@tributary/kong-rpc';
-import { createPipeline, packageVersion, RuntimeError, type PipelineRuntime } from '@tributary/runtime';
+import { createPipeline, loadParserCatalog, packageVersion, RuntimeError, type PipelineRuntime } from '@tributary/runtime';
 import { createKongInput, type KongInput } from './kong-input.js';
 import { parseSidecarOptions, USAGE, UsageError, type SidecarOptions } from './sidecar-options.js';
 
@@ -103,5 +103,7 @@ function startablePipeline(file: string, kongInput: KongInput, io: SidecarIo): P
   const config = loadPipelineConfig(parseCommandLine(['-c', file]), { env: io.env });
   const logger = createLogger({ level: config.service.logLevel, sink: { write: io.stderr } });
   for (const warning of config.warnings) logger.warn(warning);
-  return createPipeline(config, { logger, version: VERSION, implicitInputs: [{ plugin: kongInput.plugin, tag: 'kong' }] });
+  const parsers = loadParserCatalog(config.service.parsersFiles);
+  for (const warning of parsers.warnings) logger.warn(warning);
+  return createPipeline(config, { logger, version: VERSION, parsers, implicitInputs: [{ plugin: kongInput.plugin, tag: 'kong' }] });
 }

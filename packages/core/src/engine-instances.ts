@@ -8,6 +8,8 @@ import type { CustomContext, CustomInstance, CustomPlugin, InputContext, InputIn
 import type { RouteSpec } from './match.js';
 import { routeOf } from './router.js';
 import type { Scheduler, Timer } from './scheduler.js';
+import type { ParserLookup } from './text-parser.js';
+import { CoreError } from './errors.js';
 
 /** One `[INPUT]` of the pipeline. */
 export interface EngineInputSpec {
@@ -81,6 +83,7 @@ interface EngineSide {
   readonly scheduler: Scheduler;
   isRunning(): boolean;
   requestStop(reason: string): void;
+  readonly parsers: ParserLookup | undefined;
 }
 
 /**
@@ -118,6 +121,11 @@ export function createInputSlot(spec: EngineInputSpec, index: number, hooks: Inp
     appendAt: (sec, nsec, body, metadata, tag) => buffer.append(tag ?? buffer.tag, sec, nsec, body, metadata),
     appendEvents: (bytes) => buffer.appendEvents(buffer.tag, bytes),
     requestStop: (reason) => engine.requestStop(`${name}: ${reason}`),
+    parser: (parserName) => {
+      const found = engine.parsers?.find(parserName);
+      if (!found) throw new CoreError('UNKNOWN_PARSER', `${name}: parser '${parserName}' is not defined. Define it in a [PARSER] section of a Parsers_File, or name one of Fluent Bit's stock parsers.`);
+      return found;
+    },
     get paused() {
       return buffer.paused;
     },

@@ -3,6 +3,7 @@ import type { Chunk } from './chunk.js';
 import { MemoryChunkStore, type ChunkStore } from './chunk-store.js';
 import { CoreError } from './errors.js';
 import type { FilterChain } from './filter-chain.js';
+import type { ParserLookup } from './text-parser.js';
 import {
   createCustomSlot,
   createInputSlot,
@@ -39,6 +40,8 @@ export interface EngineOptions {
   readonly chunkStore?: ChunkStore;
   /** The filter stage between append and chunk; none by default. */
   readonly filters?: FilterChain;
+  /** The parsers inputs may name (`Parser`); none by default. */
+  readonly parsers?: ParserLookup;
 }
 
 /** new → starting (instances initialise) → running → stopping (Grace) → stopped. */
@@ -82,6 +85,7 @@ export class Engine implements AsyncDisposable {
       scheduler: this.scheduler,
       isRunning: () => this.stateNow === 'running',
       requestStop: (reason: string) => this.stopRequest(reason),
+      parsers: options.parsers,
     };
     this.customs = (options.customs ?? []).map((spec, index) => createCustomSlot(spec, index, this.log));
     this.inputs = options.inputs.map((spec, index) => createInputSlot(spec, index, hooks, engine));

@@ -10,6 +10,8 @@ export type CoreErrorCode =
   | 'EVENT_FORMAT'
   /** A plugin instance failed to start. */
   | 'INIT_FAILED'
+  /** An input names a parser that no Parsers_File defines and Fluent Bit does not ship. */
+  | 'UNKNOWN_PARSER'
   /** A section names a plugin that does not exist. */
   | 'UNKNOWN_PLUGIN'
   /** `tls on` for a plugin that cannot do TLS. */

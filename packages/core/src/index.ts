@@ -29,3 +29,4 @@ export {
 export { PluginRegistry } from './plugin-registry.js';
 export { DEFAULT_BACKOFF, mayRetry, RETRY_NONE, RETRY_UNLIMITED, retryDelaySeconds, type Backoff } from './retry.js';
 export { Scheduler, type Timer } from './scheduler.js';
+export type { ParserLookup, TextParser } from './text-parser.js';

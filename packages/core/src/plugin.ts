@@ -2,6 +2,7 @@ import type { Logger } from '@tributary/base';
 import type { ConfigMap, ConfigOf, Property } from './config-map.js';
 import type { EncodedOrObject, EventFormat } from './event-codec.js';
 import type { InstanceMetrics } from './metrics.js';
+import type { TextParser } from './text-parser.js';
 import type { NetworkSettings, NetworkSpec } from './network.js';
 import type { Timer } from './scheduler.js';
 
@@ -47,6 +48,11 @@ export interface InputContext<C, N = NetworkSettings | undefined> {
    * engine, which flushes what is buffered within Grace.
    */
   requestStop(reason: string): void;
+  /**
+   * The parser of that name (a Parsers_File's, else a stock one); throws an error naming it,
+   * and how to define it, when there is none.
+   */
+  parser(name: string): TextParser;
   /** True while the engine has paused this input (Mem_Buf_Limit, shutdown): appends are refused. */
   readonly paused: boolean;
   /**

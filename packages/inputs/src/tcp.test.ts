@@ -1,5 +1,6 @@
 import { connect, createServer, type AddressInfo } from 'node:net';
 import { startInput } from '@tributary/core/testing';
+import { createParser, stockParser } from '@tributary/parsers';
 import { describe, expect, it } from 'vitest';
 import { tcpInput } from './tcp.js';
 
@@ -67,6 +68,24 @@ describe('tcp input', () => {
     await send(port, ['{"ok":true}']);
     await until(() => { run.engine.flush(); return run.events().length >= 1; });
     expect(run.events().map((event) => event.body)).toEqual([{ ok: true }]);
+  });
+
+  it('parser: each piece parsed, with its time; a piece that does not parse kept as {"log": ...}', async () => {
+    const port = await freePort();
+    const parsers = { find: (name: string) => (stockParser(name) ? createParser(stockParser(name)!) : undefined) };
+    await using run = await startInput(tcpInput, { parser: 'cri' }, { coreProperties: { listen: '127.0.0.1', port: String(port) }, parsers });
+    await send(port, ['2023-11-14T22:13:20.5Z stdout F hello\nnot cri\n']);
+    await until(() => { run.engine.flush(); return run.events().length >= 2; });
+    const [parsed, raw] = run.events();
+    expect(parsed!.body).toEqual({ time: '2023-11-14T22:13:20.5Z', stream: 'stdout', logtag: 'F', message: 'hello' });
+    expect([parsed!.time.sec, parsed!.time.nsec]).toEqual([1700000000, 500000000]);
+    expect(raw!.body).toEqual({ log: 'not cri' });
+  });
+
+  it('names a parser that does not exist', async () => {
+    await expect(startInput(tcpInput, { parser: 'nope' }, { coreProperties: { port: '0' }, parsers: { find: () => undefined } })).rejects.toThrow(
+      "tcp.0: parser 'nope' is not defined. Define it in a [PARSER] section of a Parsers_File, or name one of Fluent Bit's stock parsers.",
+    );
   });
 
   it('refuses tls on, which it cannot serve', async () => {

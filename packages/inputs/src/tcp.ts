@@ -1,6 +1,6 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { messageOf } from '@tributary/base';
-import { defineInput, type InputContext, type NetworkSettings } from '@tributary/core';
+import { defineInput, type InputContext, type NetworkSettings, type TextParser } from '@tributary/core';
 import { MsgpackReader, MsgpackWriter, packJson } from '@tributary/msgpack';
 import { JsonStreamSplitter } from './json-stream.js';
 
@@ -15,6 +15,7 @@ function unescape(text: string): string {
  * `separator` (`format none`: each piece `{"log": "<bytes>"}`, bytes kept as they came). A
  * connection whose pending data grows past `buffer_size` is closed with a warning naming the
  * peer, as is one that sends invalid JSON (its buffer is dropped); no connection affects another.
+ * With `parser`, each piece is parsed (a piece that does not parse stays `{"log": ...}`).
  */
 export const tcpInput = defineInput({
   name: 'tcp',
@@ -26,12 +27,17 @@ export const tcpInput = defineInput({
     chunk_size: { type: 'int', default: '32', description: 'Buffer growth step in KB' },
     buffer_size: { type: 'int', description: 'Largest pending data of one connection, in KB (default: chunk_size)' },
     source_address_key: { type: 'string', description: 'Add the peer (tcp://ip:port) to JSON records under this key' },
-    parser: { type: 'string', description: 'Parse each record with this parser', unsupported: 'inputs cannot use parsers in Tributary yet' },
+    parser: { type: 'string', description: 'Parse each record with this parser (forces format none); a record it cannot parse is kept as {"log": ...}' },
     workers: { type: 'int', default: '1', description: 'Listener threads', unsupported: 'connections are served on the event loop' },
   },
   async init(ctx) {
-    const format = ctx.config.format.toLowerCase();
+    let format = ctx.config.format.toLowerCase();
     if (format !== 'json' && format !== 'none') throw new Error(`${ctx.name}: format must be json or none, got '${ctx.config.format}'.`);
+    const parser = ctx.config.parser === undefined ? undefined : ctx.parser(ctx.config.parser);
+    if (parser && format === 'json') {
+      if (ctx.properties.some((p) => p.key.toLowerCase() === 'format')) ctx.log.warn(`parser '${parser.name}' is set: format none is used, not json`);
+      format = 'none';
+    }
     const separator = Buffer.from(unescape(ctx.config.separator), 'utf8');
     if (separator.length === 0) throw new Error(`${ctx.name}: separator must not be empty.`);
     const maxBytes = (ctx.config.buffer_size ?? ctx.config.chunk_size) * 1024;
@@ -39,7 +45,8 @@ export const tcpInput = defineInput({
     const server = createServer((socket) => {
       connections.add(socket);
       socket.on('close', () => connections.delete(socket));
-      serve(socket, ctx, format === 'json' ? { maxBytes, sourceKey: ctx.config.source_address_key } : { maxBytes, separator });
+      const sourceKey = ctx.config.source_address_key;
+      serve(socket, ctx, format === 'json' ? { maxBytes, sourceKey } : { maxBytes, separator, parser, sourceKey });
     });
     await listen(server, ctx.net);
     ctx.log.info(`listening on ${ctx.net.address}:${(server.address() as { port: number }).port}`);
@@ -59,7 +66,9 @@ export const tcpInput = defineInput({
   },
 });
 
-type Framing = { maxBytes: number; sourceKey: string | undefined } | { maxBytes: number; separator: Buffer };
+type Framing =
+  | { maxBytes: number; sourceKey: string | undefined }
+  | { maxBytes: number; separator: Buffer; parser: TextParser | undefined; sourceKey: string | undefined };
 
 function serve(socket: Socket, ctx: InputContext<unknown>, framing: Framing): void {
   const peer = `tcp://${socket.remoteAddress}:${socket.remotePort}`;
@@ -73,11 +82,15 @@ function serve(socket: Socket, ctx: InputContext<unknown>, framing: Framing): vo
       let start = 0;
       for (let end = pending.indexOf(framing.separator, start); end >= 0; end = pending.indexOf(framing.separator, start)) {
         if (end > start) {
-          record.reset();
-          record.writeMapHeader(1);
-          record.writeString('log');
-          record.writeStringBytes(pending.subarray(start, end));
-          ctx.append(record.bytes());
+          const bytes = pending.subarray(start, end);
+          if (framing.parser) appendParsed(ctx, framing.parser, bytes, framing.sourceKey === undefined ? undefined : [framing.sourceKey, peer]);
+          else {
+            record.reset();
+            record.writeMapHeader(1);
+            record.writeString('log');
+            record.writeStringBytes(bytes);
+            ctx.append(record.bytes());
+          }
         }
         start = end + framing.separator.length;
       }
@@ -120,6 +133,16 @@ function serve(socket: Socket, ctx: InputContext<unknown>, framing: Framing): vo
       splitter.reset();
     }
   });
+}
+
+/** A parser's record (its time, else now), or `{"log": text}` when it does not parse; the peer added when asked. */
+function appendParsed(ctx: InputContext<unknown>, parser: TextParser, bytes: Buffer, source: [key: string, peer: string] | undefined): void {
+  const text = bytes.toString('utf8');
+  const parsed = parser.parse(text);
+  const record: Record<string, unknown> = parsed ? parsed.record : { log: text };
+  if (source) record[source[0]] = source[1];
+  if (parsed?.time) ctx.appendAt(parsed.time.sec, parsed.time.nsec, record as never);
+  else ctx.append(record as never);
 }
 
 function listen(server: Server, net: NetworkSettings): Promise<void> {

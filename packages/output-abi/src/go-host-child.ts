@@ -46,6 +46,7 @@ function inputContext(name: string, properties: Array<{ key: string; value: stri
       return 1;
     },
     requestStop: unsupported,
+    parser: unsupported,
     get paused() {
       return paused;
     },

@@ -1,9 +1,10 @@
 import type { Logger } from '@tributary/base';
 import type { PipelineConfig } from '@tributary/config';
-import { Engine, engineOptionsFromPipeline, type InputPlugin, type PluginRegistry } from '@tributary/core';
+import { Engine, engineOptionsFromPipeline, type InputPlugin, type ParserLookup, type PluginRegistry } from '@tributary/core';
 import { GoPluginHost } from '@tributary/output-abi';
 import { warnIfThreadPoolTooSmall } from './go-thread-pool.js';
 import { startMonitoringServer, type MonitoringServer } from './monitoring-server.js';
+import { loadParserCatalog } from './parser-catalog.js';
 import { createRegistry, loadSharedPlugins } from './plugin-catalog.js';
 import { RuntimeError } from './runtime-error.js';
 
@@ -42,6 +43,8 @@ export interface PipelineOptions {
    * in the pipeline unless the config has a section of that plugin, whose settings then apply.
    */
   readonly implicitInputs?: readonly ImplicitInput[];
+  /** The parsers inputs may name: `loadParserCatalog(config.service.parsersFiles)`; the stock ones when absent. */
+  readonly parsers?: ParserLookup;
 }
 
 /**
@@ -59,7 +62,8 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions)
   const engineOptions = engineOptionsFromPipeline(config, registry, logger);
   const configured = new Set(config.inputs.map((input) => input.name.toLowerCase()));
   const added = implicitInputs.filter(({ plugin }) => !configured.has(plugin.name.toLowerCase()));
-  const engine = new Engine({ ...engineOptions, inputs: [...added, ...engineOptions.inputs] });
+  const parsers = options.parsers ?? loadParserCatalog([]);
+  const engine = new Engine({ ...engineOptions, inputs: [...added, ...engineOptions.inputs], parsers });
   warnIfThreadPoolTooSmall(config, goPlugins, logger);
   let monitoring: MonitoringServer | undefined;
   let stopping: Promise<void> | undefined;
