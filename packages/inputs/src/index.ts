@@ -3,9 +3,10 @@ import { cpuInput } from './cpu.js';
 import { dummyInput } from './dummy.js';
 import { memInput } from './mem.js';
 import { createStdinInput, stdinInput } from './stdin.js';
+import { syslogInput } from './syslog.js';
 import { tcpInput } from './tcp.js';
 
-export { cpuInput, createStdinInput, dummyInput, memInput, stdinInput, tcpInput };
+export { cpuInput, createStdinInput, dummyInput, memInput, stdinInput, syslogInput, tcpInput };
 
 /** Every built-in input, for a plugin registry. */
-export const builtinInputs: readonly InputPlugin[] = [cpuInput, dummyInput, memInput, stdinInput, tcpInput];
+export const builtinInputs: readonly InputPlugin[] = [cpuInput, dummyInput, memInput, stdinInput, syslogInput, tcpInput];

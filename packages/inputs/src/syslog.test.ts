@@ -1,0 +1,83 @@
+import { createSocket } from 'node:dgram';
+import { mkdtempSync, statSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startInput } from '@tributary/core/testing';
+import { createParser, stockParser } from '@tributary/parsers';
+import { describe, expect, it } from 'vitest';
+import { syslogInput } from './syslog.js';
+
+const parsers = { find: (name: string) => (stockParser(name) ? createParser(stockParser(name)!) : undefined) };
+const RFC5424 = '<165>1 2023-11-14T22:13:20.003Z myhost app 42 ID47 - hello';
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function sendStream(target: number | string, data: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const socket = typeof target === 'number' ? connect(target, '127.0.0.1') : connect(target);
+    socket.on('connect', () => socket.end(data));
+    socket.on('close', () => resolve());
+    socket.on('error', reject);
+  });
+}
+
+async function until(check: () => boolean): Promise<void> {
+  const deadline = Date.now() + 10_000;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+describe('syslog input', () => {
+  it('tcp, newline: RFC 5424 messages parsed with their time; one that does not parse is dropped', async () => {
+    const port = await freePort();
+    await using run = await startInput(syslogInput, { mode: 'tcp', source_address_key: 'peer', raw_message_key: 'raw' }, { coreProperties: { listen: '127.0.0.1', port: String(port) }, parsers });
+    await sendStream(port, `${RFC5424}\nnot syslog\n${RFC5424.replace('hello', 'again')}\n`);
+    await until(() => { run.engine.flush(); return run.events().length >= 2; });
+    const [first, second] = run.events();
+    expect(first!.body).toMatchObject({ pri: '165', host: 'myhost', ident: 'app', pid: '42', msgid: 'ID47', message: 'hello', peer: expect.stringMatching(/^tcp:\/\/127\.0\.0\.1:\d+$/) });
+    expect(Buffer.from(first!.body.raw as Uint8Array).toString()).toBe(RFC5424);
+    expect([first!.time.sec, first!.time.nsec]).toEqual([1700000000, 3000000]);
+    expect(second!.body.message).toBe('again');
+  });
+
+  it('tcp, octet counting (RFC 6587)', async () => {
+    const port = await freePort();
+    await using run = await startInput(syslogInput, { mode: 'tcp', format: 'octet_counting' }, { coreProperties: { listen: '127.0.0.1', port: String(port) }, parsers });
+    await sendStream(port, `${Buffer.byteLength(RFC5424)} ${RFC5424}${Buffer.byteLength(RFC5424)} ${RFC5424}`);
+    await until(() => { run.engine.flush(); return run.events().length >= 2; });
+    expect(run.events().map((event) => event.body.message)).toEqual(['hello', 'hello']);
+  });
+
+  it('udp: one message per datagram', async () => {
+    const port = await freePort();
+    await using run = await startInput(syslogInput, { mode: 'udp', source_address_key: 'peer' }, { coreProperties: { listen: '127.0.0.1', port: String(port) }, parsers });
+    const client = createSocket('udp4');
+    await new Promise<void>((resolve) => client.send(RFC5424, port, '127.0.0.1', () => resolve()));
+    client.close();
+    await until(() => { run.engine.flush(); return run.events().length >= 1; });
+    expect(run.events()[0]!.body).toMatchObject({ message: 'hello', peer: expect.stringMatching(/^udp:\/\/127\.0\.0\.1:\d+$/) });
+  });
+
+  it('unix_tcp: a socket at Path with unix_perm, RFC 3164 without a host by default', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'syslog-')), 'log.sock');
+    await using run = await startInput(syslogInput, { mode: 'unix_tcp', path, unix_perm: '0600' }, { parsers });
+    expect(statSync(path).mode & 0o777).toBe(0o600);
+    await sendStream(path, '<13>Nov 14 22:13:20 app[7]: local message\n');
+    await until(() => { run.engine.flush(); return run.events().length >= 1; });
+    expect(run.events()[0]!.body).toMatchObject({ pri: '13', ident: 'app', pid: '7', message: 'local message' });
+  });
+
+  it('refuses unix_udp, which Node.js cannot serve, saying what to use', async () => {
+    await expect(startInput(syslogInput, { path: '/tmp/x.sock' }, { parsers })).rejects.toThrow('mode unix_udp (Fluent Bit\'s default) needs Unix datagram sockets, which Node.js does not offer. Set Mode unix_tcp, tcp or udp.');
+  });
+});
