@@ -28,5 +28,6 @@ export {
 } from './plugin.js';
 export { PluginRegistry } from './plugin-registry.js';
 export { DEFAULT_BACKOFF, mayRetry, RETRY_NONE, RETRY_UNLIMITED, retryDelaySeconds, type Backoff } from './retry.js';
+export { compileRecordAccessor, type RecordAccessor } from './record-accessor.js';
 export { Scheduler, type Timer } from './scheduler.js';
 export type { ParserLookup, TextParser } from './text-parser.js';
