@@ -113,13 +113,14 @@ export function createInputSlot(spec: EngineInputSpec, index: number, hooks: Inp
     properties,
     name,
     tag: buffer.tag,
+    tagIsSet: spec.tag !== undefined,
     log,
     net,
     metrics: buffer.metrics,
     append: (body, metadata) => buffer.append(buffer.tag, NOW, 0, body, metadata),
     appendTagged: (tag, body, metadata) => buffer.append(tag, NOW, 0, body, metadata),
     appendAt: (sec, nsec, body, metadata, tag) => buffer.append(tag ?? buffer.tag, sec, nsec, body, metadata),
-    appendEvents: (bytes) => buffer.appendEvents(buffer.tag, bytes),
+    appendEvents: (bytes, tag) => buffer.appendEvents(tag ?? buffer.tag, bytes),
     requestStop: (reason) => engine.requestStop(`${name}: ${reason}`),
     parser: (parserName) => {
       const found = engine.parsers?.find(parserName);

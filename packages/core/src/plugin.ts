@@ -19,6 +19,8 @@ export interface InputContext<C, N = NetworkSettings | undefined> {
   readonly name: string;
   /** The tag records get unless an append names another: `Tag`, else `<plugin>.<id>`. */
   readonly tag: string;
+  /** Whether `Tag` was set for this instance (in_forward then uses it instead of the sender's). */
+  readonly tagIsSet: boolean;
   readonly log: Logger;
   /** `Listen`, `Port`, `tls.*`, `net.*`: for a plugin that declares `network`. */
   readonly net: N;
@@ -36,12 +38,12 @@ export interface InputContext<C, N = NetworkSettings | undefined> {
   appendAt(sec: number, nsec: number, body: EncodedOrObject, metadata?: EncodedOrObject, tag?: string): boolean;
   /**
    * Appends events already encoded as Fluent Bit encodes them (v2 or legacy, back to back),
-   * under the instance's tag, as `flb_input_log_append` takes a plugin's msgpack: all at once,
+   * under the instance's tag (or `tag`), as `flb_input_log_append` takes a plugin's msgpack: all at once,
    * which may take the input past Mem_Buf_Limit and pause it afterwards. Returns how many were
    * appended: 0 while paused; bytes that are not events throw a CoreError (EVENT_FORMAT) and
    * append none.
    */
-  appendEvents(bytes: Uint8Array): number;
+  appendEvents(bytes: Uint8Array, tag?: string): number;
   /**
    * Asks the process to shut down as if signalled (Fluent Bit's engine exit request), e.g.
    * `stdin` at end of input: the application awaits `Engine.stopRequested`, then stops the

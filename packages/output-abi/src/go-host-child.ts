@@ -35,6 +35,7 @@ function inputContext(name: string, properties: Array<{ key: string; value: stri
     properties,
     name,
     tag: name,
+    tagIsSet: false,
     log: log.child(`input:${library!.name}:${name}`),
     net: undefined,
     metrics: createMetrics(name),
