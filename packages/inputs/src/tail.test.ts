@@ -1,0 +1,135 @@
+import { appendFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startInput } from '@tributary/core/testing';
+import { createParser, stockParser } from '@tributary/parsers';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { composeTag } from './tail/tag-compose.js';
+import { LineSplitter } from './tail/line-splitter.js';
+import { tailInput } from './tail.js';
+
+const parsers = { find: (name: string) => (stockParser(name) ? createParser(stockParser(name)!) : undefined) };
+
+async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error('timed out');
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+async function tail(properties: Record<string, string>, tag?: string) {
+  const run = await startInput(tailInput, properties, { parsers, ...(tag ? { tag } : {}) });
+  const logs = async (count: number) => {
+    await until(() => {
+      run.engine.flush();
+      return run.events().length >= count;
+    });
+    await new Promise((resolve) => setTimeout(resolve, 300)); // nothing more comes
+    run.engine.flush();
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    return run.events();
+  };
+  return { run, logs };
+}
+
+describe('tail input on real files', () => {
+  it('Read_from_Head: complete lines only, CRLF stripped, Path_Key and Offset_Key in Fluent Bit order', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tail-'));
+    const file = join(dir, 'app.log');
+    writeFileSync(file, 'one\r\ntwo\n\r\npartial');
+    const { run, logs } = await tail({ path: file, read_from_head: 'on', path_key: 'path', offset_key: 'offset' });
+    await using _ = run;
+    const events = await logs(3);
+    expect(events.map((event) => event.body)).toEqual([
+      { path: file, offset: 0, log: 'one' },
+      { path: file, offset: 5, log: 'two' },
+      { path: file, offset: 9, log: '\r' }, // a lone CR stays, as in Fluent Bit
+    ]);
+    appendFileSync(file, ' line\n');
+    expect((await logs(4)).at(-1)!.body).toEqual({ path: file, offset: 11, log: 'partial line' });
+  });
+
+  it('without Read_from_Head starts at the end; a rename rotation loses and repeats nothing', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tail-'));
+    const file = join(dir, 'app.log');
+    writeFileSync(file, 'old content\n');
+    const { run, logs } = await tail({ path: join(dir, '*.log'), rotate_wait: '2', refresh_interval: '1' });
+    await using _ = run;
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    appendFileSync(file, 'a\nb\n');
+    await logs(2);
+    renameSync(file, join(dir, 'app.log.1'));
+    appendFileSync(join(dir, 'app.log.1'), 'c\n'); // written by the app before it reopens
+    writeFileSync(file, 'd\n');
+    appendFileSync(file, 'e\n');
+    const events = await logs(5);
+    expect(events.map((event) => event.body.log)).toEqual(['a', 'b', 'c', 'd', 'e']);
+  });
+
+  it('copytruncate: after a truncation the file is read again from its head', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tail-'));
+    const file = join(dir, 'app.log');
+    writeFileSync(file, 'first\n');
+    const { run, logs } = await tail({ path: file, read_from_head: 'on' });
+    await using _ = run;
+    await logs(1);
+    truncateSync(file, 0);
+    await new Promise((resolve) => setTimeout(resolve, 400));
+    appendFileSync(file, 'after\n');
+    expect((await logs(2)).map((event) => event.body.log)).toEqual(['first', 'after']);
+  });
+
+  it('Tag with * names each file; Exclude_Path; a Parser with the raw line kept when it fails', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tail-'));
+    writeFileSync(join(dir, 'a.log'), '2023-11-14T22:13:20.5Z stdout F hello\nnot cri\r\n');
+    writeFileSync(join(dir, 'b.gz'), 'skipped\n');
+    const { run, logs } = await tail({ path: `${dir}/*`, exclude_path: '*.gz', read_from_head: 'on', parser: 'cri' }, 'kube.*');
+    await using _ = run;
+    const events = await logs(2);
+    const tag = `kube${dir.replace(/\//g, '.')}.a.log`;
+    expect(events.map((event) => [event.tag, event.body])).toEqual([
+      [tag, { time: '2023-11-14T22:13:20.5Z', stream: 'stdout', logtag: 'F', message: 'hello' }],
+      [tag, { log: 'not cri\r' }],
+    ]);
+    expect([events[0]!.time.sec, events[0]!.time.nsec]).toEqual([1700000000, 500000000]);
+  });
+
+  it('Skip_Long_Lines skips a line past Buffer_Max_Size; without it the file is no longer read', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tail-'));
+    const file = join(dir, 'long.log');
+    writeFileSync(file, `short\n${'x'.repeat(100)}\nafter\n`);
+    const skipping = await tail({ path: file, read_from_head: 'on', buffer_chunk_size: '32', buffer_max_size: '64', skip_long_lines: 'on' });
+    await using _a = skipping.run;
+    expect((await skipping.logs(2)).map((event) => event.body.log)).toEqual(['short', 'after']);
+    const dropping = await tail({ path: file, read_from_head: 'on', buffer_chunk_size: '32', buffer_max_size: '64' });
+    await using _b = dropping.run;
+    expect((await dropping.logs(1)).map((event) => event.body.log)).toEqual(['short']);
+  });
+});
+
+describe('tail pieces', () => {
+  it('composes tags as tag_compose does', () => {
+    expect(composeTag('kube.*', '/var/log/containers/app_ns_c-123.log')).toBe('kube.var.log.containers.app_ns_c-123.log');
+    expect(composeTag('*', '/var/log/syslog')).toBe('var.log.syslog');
+    expect(composeTag('k8s.<ns>.<pod>', '/x/web_prod_c.log', /(?<pod>[^_/]+)_(?<ns>[^_]+)_/)).toBe('k8s.prod.web');
+  });
+
+  it('splits lines the same way however the file is read', () => {
+    fc.assert(
+      fc.property(fc.array(fc.string({ maxLength: 10 }).map((s) => s.replace(/\n/g, '')), { maxLength: 8 }), fc.array(fc.integer({ min: 1, max: 7 }), { minLength: 1, maxLength: 5 }), (lines, sizes) => {
+        const text = Buffer.from(lines.map((line) => `${line}\n`).join(''));
+        const got: string[] = [];
+        const splitter = new LineSplitter(0, 1 << 20, false);
+        let at = 0;
+        for (let i = 0; at < text.length; i++) {
+          const size = sizes[i % sizes.length]!;
+          splitter.push(text.subarray(at, at + size), (line) => got.push(line.raw.toString()));
+          at += size;
+        }
+        expect(got).toEqual(lines.map((line) => Buffer.from(line).toString()).map((line, index) => (index === 0 ? line.replace(/^\0+/, '') : line)));
+      }),
+    );
+  });
+});

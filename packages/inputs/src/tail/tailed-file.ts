@@ -1,0 +1,71 @@
+import { fstatSync, openSync, closeSync, readSync } from 'node:fs';
+import { LineSplitter, type FileLine } from './line-splitter.js';
+
+/** One file being tailed: its descriptor, inode and position, and its rotation state. */
+export class TailedFile {
+  readonly fd: number;
+  readonly inode: number;
+  readonly dev: number;
+  /** Where the next read starts. */
+  offset: number;
+  /** When a rotation was seen (ms), after which the file is read for `rotate_wait` more. */
+  rotatedAt: number | undefined;
+  /** Set when a line outgrew the buffer without skip_long_lines: no more reading. */
+  dropped = false;
+  private readonly splitter: LineSplitter;
+  private readonly chunk: Buffer;
+
+  constructor(
+    /** The path as discovered (what `path_key` and the tag use). */
+    readonly path: string,
+    readonly tag: string,
+    fromHead: boolean,
+    chunkBytes: number,
+    maxBytes: number,
+    skipLongLines: boolean,
+  ) {
+    this.fd = openSync(path, 'r');
+    const stat = fstatSync(this.fd);
+    this.inode = stat.ino;
+    this.dev = stat.dev;
+    this.offset = fromHead ? 0 : stat.size;
+    this.splitter = new LineSplitter(this.offset, maxBytes, skipLongLines);
+    this.chunk = Buffer.allocUnsafe(chunkBytes);
+  }
+
+  /**
+   * Reads what was appended, up to `budget` bytes, handing over complete lines; notices a
+   * truncation (the file shrank below the position) and starts over from the head. Returns the
+   * bytes read, or 'too_long' (the caller stops tailing this file).
+   */
+  read(budget: number, onLine: (line: FileLine) => void): number | 'too_long' {
+    const stat = fstatSync(this.fd);
+    if (stat.size < this.offset) {
+      this.offset = 0;
+      this.splitter.reset(0);
+    }
+    let total = 0;
+    while (total < budget && this.offset < stat.size) {
+      const read = readSync(this.fd, this.chunk, 0, Math.min(this.chunk.length, stat.size - this.offset), this.offset);
+      if (read <= 0) break;
+      this.offset += read;
+      total += read;
+      if (this.splitter.push(this.chunk.subarray(0, read), onLine) === 'too_long') return 'too_long';
+    }
+    return total;
+  }
+
+  /** Whether the file was unlinked (no name points at it any more). */
+  deleted(): boolean {
+    return fstatSync(this.fd).nlink === 0;
+  }
+
+  /** The offset a restart would resume from (the start of the buffered partial line). */
+  get resumeOffset(): number {
+    return this.splitter.resumeOffset;
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+}
