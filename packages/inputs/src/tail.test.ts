@@ -1,4 +1,5 @@
-import { appendFileSync, mkdtempSync, renameSync, truncateSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, renameSync, statSync, truncateSync, writeFileSync } from 'node:fs';
+import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startInput } from '@tributary/core/testing';
@@ -106,6 +107,46 @@ describe('tail input on real files', () => {
     const dropping = await tail({ path: file, read_from_head: 'on', buffer_chunk_size: '32', buffer_max_size: '64' });
     await using _b = dropping.run;
     expect((await dropping.logs(1)).map((event) => event.body.log)).toEqual(['short']);
+  });
+});
+
+describe('tail DB (Fluent Bit\'s in_tail_files)', () => {
+  it('a restart neither loses nor repeats a line, a partial line included', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tail-db-'));
+    const file = join(dir, 'app.log');
+    const db = join(dir, 'tail.db');
+    writeFileSync(file, 'one\ntwo\npart');
+    const first = await tail({ path: file, db, read_from_head: 'on' });
+    expect((await first.logs(2)).map((event) => event.body.log)).toEqual(['one', 'two']);
+    await first.run.engine.stop();
+    appendFileSync(file, 'ial\nthree\n'); // written while the agent was down
+    const second = await tail({ path: file, db, read_from_head: 'on' });
+    await using _ = second.run;
+    expect((await second.logs(2)).map((event) => event.body.log)).toEqual(['partial', 'three']);
+    const rows = new Database(db, { readonly: true }).prepare('SELECT name, offset, inode, rotated FROM in_tail_files').all();
+    expect(rows).toEqual([{ name: file, offset: statSync(file).size, inode: statSync(file).ino, rotated: 0 }]);
+  });
+
+  it('continues a database Fluent Bit wrote from its offset', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tail-db-'));
+    const file = join(dir, 'app.log');
+    const path = join(dir, 'flb.db');
+    writeFileSync(file, 'read by fluent bit\nnew line\n');
+    // The schema and row Fluent Bit 5.1's in_tail writes (tail_sql.h), pointing after the first line.
+    const flb = new Database(path);
+    flb.exec('CREATE TABLE in_tail_files (id INTEGER PRIMARY KEY, name TEXT NOT NULL, offset INTEGER, inode INTEGER, created INTEGER, rotated INTEGER DEFAULT 0, offset_marker INTEGER DEFAULT 0, offset_marker_size INTEGER DEFAULT 0);');
+    flb.prepare('INSERT INTO in_tail_files (name, offset, inode, created) VALUES (?, ?, ?, ?)').run(file, 19, statSync(file).ino, 1700000000);
+    flb.close();
+    const { run, logs } = await tail({ path: file, db: path });
+    await using _ = run;
+    expect((await logs(1)).map((event) => event.body.log)).toEqual(['new line']);
+  });
+
+  it('refuses a bad DB.journal_mode', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tail-db-'));
+    await expect(startInput(tailInput, { path: join(dir, 'x'), db: join(dir, 'db'), 'db.journal_mode': 'fancy' })).rejects.toThrow(
+      "db.journal_mode must be DELETE, TRUNCATE, PERSIST, MEMORY, WAL or OFF, got 'fancy'.",
+    );
   });
 });
 

@@ -5,6 +5,7 @@ import { MsgpackWriter } from '@tributary/msgpack';
 import { expandGlob, pathMatcher } from './tail/glob.js';
 import type { FileLine } from './tail/line-splitter.js';
 import { composeTag } from './tail/tag-compose.js';
+import { TailDb } from './tail/tail-db.js';
 import { TailedFile } from './tail/tailed-file.js';
 
 /** How often files are checked for new data, rotation, truncation and deletion (Fluent Bit's stat backend: 250 ms). */
@@ -17,7 +18,9 @@ const POLL_MS = 250;
  * line kept when it does not parse — tagged per file when `Tag` has a `*` or `Tag_Regex` is set.
  * Rotation by rename keeps the old file read for `Rotate_Wait` s while the new one is read from
  * its head; truncation starts over; a deleted file is closed. Mem_Buf_Limit pauses reading, the
- * position kept. Files are polled every 250 ms (Fluent Bit's stat backend).
+ * position kept. With `DB`, offsets are kept in Fluent Bit's own SQLite schema: a restart neither
+ * loses nor repeats a line, and a database Fluent Bit wrote is continued. Files are polled
+ * every 250 ms (Fluent Bit's stat backend).
  */
 export const tailInput = defineInput({
   name: 'tail',
@@ -40,10 +43,10 @@ export const tailInput = defineInput({
     static_batch_size: { type: 'size', default: '50M', description: 'Most bytes read from one file per pass' },
     tag_regex: { type: 'string', description: 'Regex on the path whose <group>s the Tag may use' },
     parser: { type: 'string', description: 'Parser of each line' },
-    db: { type: 'string', description: 'SQLite file of read offsets', unsupported: 'offsets are not persisted yet: after a restart files are read from their end (or head with Read_from_Head)' },
-    'db.sync': { type: 'string', default: 'normal', description: 'PRAGMA synchronous of the DB', unsupported: 'there is no DB yet' },
-    'db.locking': { type: 'bool', default: 'false', description: 'Exclusive DB lock', unsupported: 'there is no DB yet' },
-    'db.journal_mode': { type: 'string', default: 'WAL', description: 'PRAGMA journal_mode of the DB', unsupported: 'there is no DB yet' },
+    db: { type: 'string', description: "SQLite file of read offsets (Fluent Bit's in_tail_files schema)" },
+    'db.sync': { type: 'string', default: 'normal', description: 'PRAGMA synchronous of the DB: extra, full, normal or off' },
+    'db.locking': { type: 'bool', default: 'false', description: 'Lock the DB exclusively' },
+    'db.journal_mode': { type: 'string', default: 'WAL', description: 'PRAGMA journal_mode of the DB' },
     'multiline.parser': { type: 'string', multiple: true, description: 'Multiline parsers (docker, cri, ...)', unsupported: 'the multiline engine is not built yet: each line is its own record' },
     docker_mode: { type: 'bool', default: 'false', description: 'Legacy Docker line recombination', unsupported: 'use multiline.parser docker when it lands' },
     inotify_watcher: { type: 'bool', default: 'true', description: 'Watch files with inotify', unsupported: 'files are polled every 250 ms' },
@@ -60,6 +63,22 @@ export const tailInput = defineInput({
     const files = new Map<string, TailedFile>(); // by "dev:inode"
     const lines = new LineRecords(ctx, parser);
     let firstScan = true;
+    const db = ctx.config.db === undefined ? undefined : openDb(ctx.name, ctx.config.db, ctx.config);
+    /** in_tail's `set_file_position`: the DB's offset (0 if past the end), else the head or the end. */
+    const startAt = (path: string, fromHead: boolean) => (inode: number, size: number) => {
+      if (!db) return fromHead ? 0 : size;
+      const row = db.lookup(inode);
+      let offset = row && row.offset <= size ? row.offset : 0;
+      if (offset === 0 && !fromHead) offset = size;
+      pendingRow = row ? (row.offset === offset ? row.id : db.updateOffset(row.id, path, offset, inode)) : db.insert(path, offset, inode);
+      return offset;
+    };
+    let pendingRow: number | undefined;
+    const forget = (id: string, file: TailedFile) => {
+      file.close();
+      files.delete(id);
+      if (db && file.dbRow !== undefined) db.delete(file.dbRow);
+    };
 
     const scan = () => {
       const fromHead = firstScan ? ctx.config.read_from_head : ctx.config.read_newly_discovered_files_from_head || ctx.config.read_from_head;
@@ -80,7 +99,9 @@ export const tailInput = defineInput({
             continue;
           }
           try {
-            const file = new TailedFile(path, tag, fromHead, ctx.config.buffer_chunk_size, ctx.config.buffer_max_size, ctx.config.skip_long_lines);
+            pendingRow = undefined;
+            const file = new TailedFile(path, tag, startAt(path, fromHead), ctx.config.buffer_chunk_size, ctx.config.buffer_max_size, ctx.config.skip_long_lines);
+            file.dbRow = pendingRow;
             files.set(`${file.dev}:${file.inode}`, file);
             ctx.log.debug(`inode=${file.inode} ${path} tailed from offset ${file.offset}`);
           } catch (error) {
@@ -88,6 +109,7 @@ export const tailInput = defineInput({
           }
         }
       }
+      if (firstScan && db) db.purgeExcept(new Set([...files.values()].map((file) => file.inode)));
       firstScan = false;
     };
 
@@ -103,16 +125,16 @@ export const tailInput = defineInput({
             files.delete(id);
             continue;
           }
+          if (read > 0 && db && file.dbRow !== undefined) file.dbRow = db.updateOffset(file.dbRow, file.path, file.resumeOffset, file.inode);
           if (file.rotatedAt === undefined && rotated(file)) {
             file.rotatedAt = Date.now();
+            if (db && file.dbRow !== undefined) db.rotated(file.dbRow, file.currentName());
             ctx.log.info(`${file.path} was rotated: read for ${ctx.config.rotate_wait} s more`);
             rescan = true;
           } else if (file.rotatedAt !== undefined && Date.now() - file.rotatedAt >= ctx.config.rotate_wait * 1000) {
-            file.close();
-            files.delete(id);
+            forget(id, file);
           } else if (read === 0 && file.deleted()) {
-            file.close();
-            files.delete(id);
+            forget(id, file);
           }
         } catch (error) {
           ctx.log.warn(`${file.path}: ${messageOf(error)}: no longer read`);
@@ -127,12 +149,24 @@ export const tailInput = defineInput({
     ctx.collectEvery(ctx.config.refresh_interval * 1000, scan);
     return {
       exit: () => {
-        for (const file of files.values()) file.close();
+        for (const file of files.values()) {
+          if (db && file.dbRow !== undefined) db.updateOffset(file.dbRow, file.path, file.resumeOffset, file.inode);
+          file.close();
+        }
         files.clear();
+        db?.close();
       },
     };
   },
 });
+
+function openDb(instance: string, path: string, config: { 'db.sync': string; 'db.locking': boolean; 'db.journal_mode': string }): TailDb {
+  try {
+    return new TailDb(path, { sync: config['db.sync'], locking: config['db.locking'], journalMode: config['db.journal_mode'] });
+  } catch (error) {
+    throw new Error(`${instance}: ${messageOf(error)}`);
+  }
+}
 
 /** Whether the path a file was found at now names another inode (or nothing): it was renamed away. */
 function rotated(file: TailedFile): boolean {

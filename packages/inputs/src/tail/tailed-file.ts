@@ -1,4 +1,4 @@
-import { fstatSync, openSync, closeSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readlinkSync, readSync } from 'node:fs';
 import { LineSplitter, type FileLine } from './line-splitter.js';
 
 /** One file being tailed: its descriptor, inode and position, and its rotation state. */
@@ -15,11 +15,15 @@ export class TailedFile {
   private readonly splitter: LineSplitter;
   private readonly chunk: Buffer;
 
+  /** The file's row in the offsets DB, if there is one. */
+  dbRow: number | undefined;
+
   constructor(
     /** The path as discovered (what `path_key` and the tag use). */
     readonly path: string,
     readonly tag: string,
-    fromHead: boolean,
+    /** Where to start, given the file's inode and size (the DB's offset, its head or its end). */
+    startAt: (inode: number, size: number) => number,
     chunkBytes: number,
     maxBytes: number,
     skipLongLines: boolean,
@@ -28,7 +32,12 @@ export class TailedFile {
     const stat = fstatSync(this.fd);
     this.inode = stat.ino;
     this.dev = stat.dev;
-    this.offset = fromHead ? 0 : stat.size;
+    try {
+      this.offset = startAt(stat.ino, stat.size);
+    } catch (error) {
+      closeSync(this.fd);
+      throw error;
+    }
     this.splitter = new LineSplitter(this.offset, maxBytes, skipLongLines);
     this.chunk = Buffer.allocUnsafe(chunkBytes);
   }
@@ -53,6 +62,15 @@ export class TailedFile {
       if (this.splitter.push(this.chunk.subarray(0, read), onLine) === 'too_long') return 'too_long';
     }
     return total;
+  }
+
+  /** The name the open file has now (it changes when the file is renamed away). */
+  currentName(): string {
+    try {
+      return readlinkSync(`/proc/self/fd/${this.fd}`);
+    } catch {
+      return this.path;
+    }
   }
 
   /** Whether the file was unlinked (no name points at it any more). */
