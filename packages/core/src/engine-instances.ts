@@ -127,6 +127,10 @@ export function createInputSlot(spec: EngineInputSpec, index: number, hooks: Inp
       if (!found) throw new CoreError('UNKNOWN_PARSER', `${name}: parser '${parserName}' is not defined. Define it in a [PARSER] section of a Parsers_File, or name one of Fluent Bit's stock parsers.`);
       return found;
     },
+    multiline: (names, sink) => {
+      if (!engine.parsers?.multiline) throw new CoreError('UNKNOWN_PARSER', `${name}: no multiline parsers are available to this pipeline.`);
+      return engine.parsers.multiline(names, sink);
+    },
     get paused() {
       return buffer.paused;
     },

@@ -30,4 +30,4 @@ export { PluginRegistry } from './plugin-registry.js';
 export { DEFAULT_BACKOFF, mayRetry, RETRY_NONE, RETRY_UNLIMITED, retryDelaySeconds, type Backoff } from './retry.js';
 export { compileRecordAccessor, type RecordAccessor } from './record-accessor.js';
 export { Scheduler, type Timer } from './scheduler.js';
-export type { ParserLookup, TextParser } from './text-parser.js';
+export type { MultilineJoiner, MultilineSink, ParserLookup, TextParser } from './text-parser.js';

@@ -2,7 +2,7 @@ import type { Logger } from '@tributary/base';
 import type { ConfigMap, ConfigOf, Property } from './config-map.js';
 import type { EncodedOrObject, EventFormat } from './event-codec.js';
 import type { InstanceMetrics } from './metrics.js';
-import type { TextParser } from './text-parser.js';
+import type { MultilineJoiner, MultilineSink, TextParser } from './text-parser.js';
 import type { NetworkSettings, NetworkSpec } from './network.js';
 import type { Timer } from './scheduler.js';
 
@@ -55,6 +55,8 @@ export interface InputContext<C, N = NetworkSettings | undefined> {
    * and how to define it, when there is none.
    */
   parser(name: string): TextParser;
+  /** A multiline joiner for one source running these `multiline.parser`s; throws, naming it, for one not defined. */
+  multiline(names: readonly string[], sink: MultilineSink): MultilineJoiner;
   /** True while the engine has paused this input (Mem_Buf_Limit, shutdown): appends are refused. */
   readonly paused: boolean;
   /**

@@ -7,7 +7,20 @@ export interface TextParser {
   parse(text: string): { readonly record: Record<string, unknown>; readonly time: { readonly sec: number; readonly nsec: number } | undefined } | undefined;
 }
 
+/** Joins the lines of one source into multiline messages (Fluent Bit's multiline engine, one stream). */
+export interface MultilineJoiner {
+  append(text: string, time?: { readonly sec: number; readonly nsec: number }): void;
+  /** Emits every pending message (on a timer of `flushMs`). */
+  flush(): void;
+  readonly flushMs: number;
+}
+
+/** Where a joiner sends each message: its record and the time of its first line (undefined: now). */
+export type MultilineSink = (record: Record<string, unknown>, time: { readonly sec: number; readonly nsec: number } | undefined) => void;
+
 /** The parsers a pipeline knows (its Parsers_Files and Fluent Bit's stock ones), by name. */
 export interface ParserLookup {
   find(name: string): TextParser | undefined;
+  /** A joiner running these multiline parsers in order; throws, naming it, for a name not defined. */
+  multiline?(names: readonly string[], sink: MultilineSink): MultilineJoiner;
 }

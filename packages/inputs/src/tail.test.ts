@@ -3,14 +3,18 @@ import Database from 'better-sqlite3';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startInput } from '@tributary/core/testing';
-import { createParser, stockParser } from '@tributary/parsers';
+import { BUILTIN_MULTILINE, createParser, MultilineParser, MultilineStream, stockParser } from '@tributary/parsers';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { composeTag } from './tail/tag-compose.js';
 import { LineSplitter } from './tail/line-splitter.js';
 import { tailInput } from './tail.js';
 
-const parsers = { find: (name: string) => (stockParser(name) ? createParser(stockParser(name)!) : undefined) };
+const parsers = {
+  find: (name: string) => (stockParser(name) ? createParser(stockParser(name)!) : undefined),
+  multiline: (names: readonly string[], sink: ConstructorParameters<typeof MultilineStream>[1]) =>
+    new MultilineStream(names.map((name) => new MultilineParser(BUILTIN_MULTILINE.find((definition) => definition.name === name)!)), sink),
+};
 
 async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
   const deadline = Date.now() + timeoutMs;
@@ -108,6 +112,34 @@ describe('tail input on real files', () => {
     await using _b = dropping.run;
     expect((await dropping.logs(1)).map((event) => event.body.log)).toEqual(['short']);
   });
+});
+
+describe('tail multiline.parser', () => {
+  it('docker, cri on container logs: split lines joined, each file its own stream, the time of the first fragment', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tail-ml-'));
+    writeFileSync(
+      join(dir, 'docker.log'),
+      '{"log":"part one ","stream":"stdout","time":"2023-11-14T22:13:20.1Z"}\n{"log":"and two\\n","stream":"stdout","time":"2023-11-14T22:13:20.2Z"}\n',
+    );
+    writeFileSync(join(dir, 'cri.log'), '2023-11-14T22:13:20.5Z stdout P cri part \n2023-11-14T22:13:21Z stdout F done\n');
+    const { run, logs } = await tail({ path: `${dir}/*.log`, read_from_head: 'on', 'multiline.parser': 'docker, cri', path_key: 'file' });
+    await using _ = run;
+    const events = await logs(2);
+    expect(events.map((event) => event.body)).toEqual([
+      { time: '2023-11-14T22:13:20.5Z', stream: 'stdout', _p: 'P', log: 'cri part done', file: join(dir, 'cri.log') },
+      { log: 'part one and two\n', stream: 'stdout', time: '2023-11-14T22:13:20.1Z', file: join(dir, 'docker.log') },
+    ]);
+    expect([events[1]!.time.sec, events[1]!.time.nsec]).toEqual([1700000000, 100000000]);
+  });
+
+  it('java: an exception is one record, flushed by the timer when nothing follows it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tail-ml-'));
+    writeFileSync(join(dir, 'app.log'), 'java.lang.IllegalStateException: boom\n    at A.b(A.java:1)\n');
+    const { run, logs } = await tail({ path: join(dir, 'app.log'), read_from_head: 'on', 'multiline.parser': 'java' });
+    await using _ = run;
+    const events = await logs(1); // the flush timer (4 s) emits it
+    expect(events.map((event) => event.body.log)).toEqual(['java.lang.IllegalStateException: boom\n    at A.b(A.java:1)\n']);
+  }, 20_000);
 });
 
 describe('tail DB (Fluent Bit\'s in_tail_files)', () => {

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { messageOf } from '@tributary/base';
-import { defineInput, type InputContext, type TextParser } from '@tributary/core';
+import { defineInput, type InputContext, type MultilineJoiner, type TextParser } from '@tributary/core';
 import { MsgpackWriter } from '@tributary/msgpack';
 import { expandGlob, pathMatcher } from './tail/glob.js';
 import type { FileLine } from './tail/line-splitter.js';
@@ -47,7 +47,7 @@ export const tailInput = defineInput({
     'db.sync': { type: 'string', default: 'normal', description: 'PRAGMA synchronous of the DB: extra, full, normal or off' },
     'db.locking': { type: 'bool', default: 'false', description: 'Lock the DB exclusively' },
     'db.journal_mode': { type: 'string', default: 'WAL', description: 'PRAGMA journal_mode of the DB' },
-    'multiline.parser': { type: 'string', multiple: true, description: 'Multiline parsers (docker, cri, ...)', unsupported: 'the multiline engine is not built yet: each line is its own record' },
+    'multiline.parser': { type: 'string', multiple: true, description: 'Multiline parsers, comma-separated or repeated (docker, cri, go, java, python, ruby, or [MULTILINE_PARSER]s)' },
     docker_mode: { type: 'bool', default: 'false', description: 'Legacy Docker line recombination', unsupported: 'use multiline.parser docker when it lands' },
     inotify_watcher: { type: 'bool', default: 'true', description: 'Watch files with inotify', unsupported: 'files are polled every 250 ms' },
   },
@@ -59,9 +59,11 @@ export const tailInput = defineInput({
     const excluded = (ctx.config.exclude_path ?? []).map(pathMatcher);
     const tagRegex = ctx.config.tag_regex === undefined ? undefined : new RegExp(ctx.config.tag_regex);
     const dynamicTag = tagRegex !== undefined || ctx.tag.includes('*');
-    const parser = ctx.config.parser === undefined ? undefined : ctx.parser(ctx.config.parser);
+    const multilineNames = (ctx.config['multiline.parser'] ?? []).flatMap((value) => value.split(',').map((name) => name.trim()).filter((name) => name !== ''));
+    if (multilineNames.length > 0 && ctx.config.parser !== undefined) ctx.log.warn('parser is ignored when multiline.parser is set, as in Fluent Bit');
+    const parser = ctx.config.parser === undefined || multilineNames.length > 0 ? undefined : ctx.parser(ctx.config.parser);
     const files = new Map<string, TailedFile>(); // by "dev:inode"
-    const lines = new LineRecords(ctx, parser);
+    const lines = new LineRecords(ctx, parser, multilineNames);
     let firstScan = true;
     const db = ctx.config.db === undefined ? undefined : openDb(ctx.name, ctx.config.db, ctx.config);
     /** in_tail's `set_file_position`: the DB's offset (0 if past the end), else the head or the end. */
@@ -75,6 +77,7 @@ export const tailInput = defineInput({
     };
     let pendingRow: number | undefined;
     const forget = (id: string, file: TailedFile) => {
+      lines.release(file);
       file.close();
       files.delete(id);
       if (db && file.dbRow !== undefined) db.delete(file.dbRow);
@@ -146,9 +149,11 @@ export const tailInput = defineInput({
 
     scan();
     ctx.collectEvery(POLL_MS, poll);
+    if (multilineNames.length > 0) ctx.collectEvery(lines.flushMs, () => lines.flushMultiline());
     ctx.collectEvery(ctx.config.refresh_interval * 1000, scan);
     return {
       exit: () => {
+        lines.flushMultiline();
         for (const file of files.values()) {
           if (db && file.dbRow !== undefined) db.updateOffset(file.dbRow, file.path, file.resumeOffset, file.inode);
           file.close();
@@ -178,30 +183,57 @@ function rotated(file: TailedFile): boolean {
   }
 }
 
-/** Turns lines into records in in_tail's key order (Path_Key, Offset_Key, Key; a parser's keys first). */
+/** Turns lines into records in in_tail's key order (a parser's or the multiline engine's keys, then Path_Key, Offset_Key). */
 class LineRecords {
   private readonly writer = new MsgpackWriter(4096);
+  /** One multiline stream per file, when multiline.parser is set. */
+  private readonly streams = new Map<TailedFile, { joiner: MultilineJoiner; lastOffset: number }>();
 
   constructor(
     private readonly ctx: InputContext<{ key: string; path_key?: string; offset_key?: string; skip_empty_lines: boolean }>,
     private readonly parser: TextParser | undefined,
-  ) {}
+    private readonly multilineNames: readonly string[],
+  ) {
+    // Fails at init, naming it, for a multiline parser that is not defined.
+    if (multilineNames.length > 0) ctx.multiline(multilineNames, () => {});
+  }
+
+  get flushMs(): number {
+    return this.ctx.multiline(this.multilineNames, () => {}).flushMs;
+  }
+
+  /** Emits what the multiline streams hold (the flush timer). */
+  flushMultiline(): void {
+    for (const { joiner } of this.streams.values()) joiner.flush();
+  }
+
+  /** A file no longer read: its pending multiline message is emitted. */
+  release(file: TailedFile): void {
+    this.streams.get(file)?.joiner.flush();
+    this.streams.delete(file);
+  }
 
   append(file: TailedFile, line: FileLine): void {
-    const { key, path_key: pathKey, offset_key: offsetKey, skip_empty_lines: skipEmpty } = this.ctx.config;
+    const { skip_empty_lines: skipEmpty } = this.ctx.config;
     if (skipEmpty && (line.text.length === 0 || (line.raw.length === 1 && line.raw[0] === 0x0d))) return;
+    if (this.multilineNames.length > 0) {
+      let stream = this.streams.get(file);
+      if (!stream) {
+        const state = { joiner: undefined as unknown as MultilineJoiner, lastOffset: line.offset };
+        state.joiner = this.ctx.multiline(this.multilineNames, (record, time) => this.appendRecord(file, record, time, state.lastOffset));
+        stream = state;
+        this.streams.set(file, stream);
+      }
+      stream.lastOffset = line.offset;
+      stream.joiner.append(line.text.toString('utf8'));
+      return;
+    }
     if (this.parser) {
       const parsed = this.parser.parse(line.text.toString('utf8'));
-      if (parsed) {
-        const record = parsed.record;
-        if (pathKey !== undefined) record[pathKey] = file.path;
-        if (offsetKey !== undefined) record[offsetKey] = line.offset;
-        if (parsed.time) this.ctx.appendAt(parsed.time.sec, parsed.time.nsec, record as never, undefined, file.tag);
-        else this.ctx.appendTagged(file.tag, record as never);
-        return;
-      }
+      if (parsed) return this.appendRecord(file, parsed.record, parsed.time, line.offset);
     }
     // The line's bytes as read (no UTF-8 check), the CR kept when a parser failed on it.
+    const { key, path_key: pathKey, offset_key: offsetKey } = this.ctx.config;
     const writer = this.writer;
     writer.reset();
     writer.writeMapHeader(1 + (pathKey === undefined ? 0 : 1) + (offsetKey === undefined ? 0 : 1));
@@ -216,5 +248,13 @@ class LineRecords {
     writer.writeString(key);
     writer.writeStringBytes(this.parser ? line.raw : line.text);
     this.ctx.appendTagged(file.tag, writer.bytes());
+  }
+
+  private appendRecord(file: TailedFile, record: Record<string, unknown>, time: { sec: number; nsec: number } | undefined, offset: number): void {
+    const { path_key: pathKey, offset_key: offsetKey } = this.ctx.config;
+    if (pathKey !== undefined) record[pathKey] = file.path;
+    if (offsetKey !== undefined) record[offsetKey] = offset;
+    if (time) this.ctx.appendAt(time.sec, time.nsec, record as never, undefined, file.tag);
+    else this.ctx.appendTagged(file.tag, record as never);
   }
 }

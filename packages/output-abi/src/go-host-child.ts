@@ -48,6 +48,7 @@ function inputContext(name: string, properties: Array<{ key: string; value: stri
     },
     requestStop: unsupported,
     parser: unsupported,
+    multiline: unsupported,
     get paused() {
       return paused;
     },

@@ -9,3 +9,7 @@ export { parserDefinitionFrom, type SectionEntry } from './parser-section.js';
 export { STOCK_PARSERS, stockParser } from './stock-parsers.js';
 export { parseTimeOffset, TimeFormat, type TimeSettings, type Timestamp } from './time-format.js';
 export { parseTypes, typecast, type FieldType } from './typecast.js';
+export { BUILTIN_MULTILINE } from './multiline/multiline-builtins.js';
+export type { MultilineDefinition, MultilineRule } from './multiline/multiline-definition.js';
+export { multilineDefinitionFrom } from './multiline/multiline-section.js';
+export { MultilineParser, MultilineStream, type MultilineEmit } from './multiline/multiline-stream.js';

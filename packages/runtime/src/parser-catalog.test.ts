@@ -24,7 +24,11 @@ describe('loadParserCatalog (Parsers_File)', () => {
         '    Name   MY-APP',
         '    Format json',
         '[MULTILINE_PARSER]',
-        '    Name   stacks',
+        '    Name          stacks',
+        '    Type          regex',
+        '    Flush_Timeout 1000',
+        '    Rule          "start_state" "/^ERROR /" "cont"',
+        '    Rule          "cont" "/^\\s+at /" "cont"',
         '',
       ].join('\n'),
     );
@@ -33,10 +37,14 @@ describe('loadParserCatalog (Parsers_File)', () => {
     expect(catalog.find('My-App')!.parse('WARN disk full')?.record).toEqual({ level: 'WARN', message: 'disk full' });
     expect(catalog.find('cri')!.definition.format).toBe('regex');
     expect(catalog.find('nope')).toBeUndefined();
-    expect(catalog.warnings).toEqual([
-      `${path}:5: parser named 'MY-APP' already exists, skip.`,
-      `${path}:8: [MULTILINE_PARSER] 'stacks' is not supported by Tributary yet and has no effect.`,
-    ]);
+    expect(catalog.warnings).toEqual([`${path}:5: parser named 'MY-APP' already exists, skip.`]);
+    const joined: unknown[] = [];
+    const stream = catalog.multiline(['stacks'], (record) => joined.push(record));
+    for (const line of ['ERROR boom', '  at a()', '  at b()', 'INFO fine']) stream.append(line);
+    stream.flush();
+    expect(joined).toEqual([{ log: 'ERROR boom\n  at a()\n  at b()\n' }, { log: 'INFO fine\n' }]);
+    expect(stream.flushMs).toBe(1000);
+    expect(() => catalog.multiline(['nope'], () => {})).toThrow("multiline parser 'nope' is not defined");
   });
 
   it('fails at start on a parser it cannot build, naming the file and line', () => {

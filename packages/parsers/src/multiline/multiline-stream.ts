@@ -1,0 +1,157 @@
+import { translateOnigmo } from '../onigmo-regex.js';
+import { ParserError } from '../parser-error.js';
+import type { Timestamp } from '../time-format.js';
+import type { MultilineDefinition } from './multiline-definition.js';
+
+interface CompiledRule {
+  readonly regex: RegExp;
+  readonly start: boolean;
+  /** The rules that may follow this one (those whose from-states include its to-state). */
+  next: CompiledRule[];
+  /** Whether a start rule may follow: the message is complete once this rule matched. */
+  ends: boolean;
+}
+
+/** A multiline parser ready to run: its definition and, for regex ones, the compiled state machine. */
+export class MultilineParser {
+  readonly flushMs: number;
+  readonly startRules: CompiledRule[] = [];
+
+  constructor(readonly definition: MultilineDefinition) {
+    const { name } = definition;
+    this.flushMs = definition.flushMs !== undefined && definition.flushMs > 0 ? definition.flushMs : 4000;
+    if (this.flushMs < 500) throw new ParserError('PARSER_DEFINITION', `multiline parser '${name}': flush_timeout must be at least 500 ms.`);
+    if (definition.type !== 'regex') {
+      if (definition.matchString === undefined) throw new ParserError('PARSER_DEFINITION', `multiline parser '${name}' of type ${definition.type} needs a match_string.`);
+      return;
+    }
+    const rules = definition.rules ?? [];
+    if (rules.length === 0 || !rules[0]!.from.includes('start_state')) {
+      throw new ParserError('PARSER_DEFINITION', `multiline parser '${name}': its first rule must start from "start_state".`);
+    }
+    const compiled = rules.map((rule) => ({ rule, regex: translateOnigmo(rule.regex, name).regex, start: rule.from.includes('start_state'), next: [] as CompiledRule[], ends: false }));
+    for (const entry of compiled) {
+      const to = entry.rule.to;
+      if (to === undefined) continue;
+      if (!compiled.some((other) => other.rule.from.includes(to))) {
+        throw new ParserError('PARSER_DEFINITION', `multiline parser '${name}': no rule starts from state '${to}'.`);
+      }
+      entry.next = compiled.filter((other) => other.rule.from.includes(to));
+      entry.ends = entry.next.some((other) => other.start);
+    }
+    this.startRules.push(...compiled.filter((entry) => entry.start));
+  }
+}
+
+/** The lines of one message being joined. */
+interface Group {
+  readonly parser: MultilineParser;
+  readonly map: Record<string, unknown> | undefined;
+  readonly time: Timestamp | undefined;
+  buffer: string;
+  rule: CompiledRule | undefined;
+}
+
+/** A joined message: its record and the time of its first line (undefined: now). */
+export type MultilineEmit = (record: Record<string, unknown>, time: Timestamp | undefined) => void;
+
+/**
+ * Fluent Bit's multiline engine for one stream (a tailed file): each text line is offered to
+ * the parsers, the last one that took a line first; a parser takes a line when its sub-parser
+ * (if any) parses it and its type takes it — `endswith`/`equal` join lines until one ends with
+ * (equals) `match_string`, `regex` runs its rules' state machine. A line no parser takes
+ * flushes what is pending and is emitted alone. `flush` (on the caller's `flushMs` timer)
+ * emits every pending message. Records are composed as `flb_ml_flush_stream_group` does.
+ */
+export class MultilineStream {
+  private readonly groups = new Map<string, Group>();
+  private last = 0;
+
+  constructor(
+    private readonly parsers: readonly MultilineParser[],
+    private readonly emit: MultilineEmit,
+  ) {}
+
+  /** The timer period: the longest of the parsers' flush timeouts. */
+  get flushMs(): number {
+    return Math.max(...this.parsers.map((parser) => parser.flushMs));
+  }
+
+  append(text: string, time?: Timestamp): void {
+    const order = [this.last, ...this.parsers.map((_, index) => index).filter((index) => index !== this.last)];
+    for (const index of order) {
+      if (this.offer(index, text, time)) {
+        this.last = index;
+        return;
+      }
+    }
+    this.flush();
+    const first = this.parsers[0]!.definition;
+    this.emit({ [first.keyContent ?? 'log']: first.keyContent ? text : `${text}\n` }, time);
+  }
+
+  /** Emits every pending message. */
+  flush(): void {
+    for (const key of [...this.groups.keys()]) this.flushGroup(key);
+  }
+
+  private offer(index: number, text: string, time: Timestamp | undefined): boolean {
+    const parser = this.parsers[index]!;
+    const def = parser.definition;
+    let map: Record<string, unknown> | undefined;
+    let stamp = time;
+    if (def.parser) {
+      const parsed = def.parser.parse(text);
+      if (!parsed) return false;
+      map = parsed.record;
+      stamp = parsed.time ?? time;
+    }
+    let content = text;
+    if (map && def.keyContent) {
+      const value = map[def.keyContent];
+      if (typeof value !== 'string') return false;
+      content = value;
+    }
+    const key = `${index}\0${map && def.keyGroup ? String(map[def.keyGroup] ?? '') : ''}`;
+    let group = this.groups.get(key);
+    if (def.type !== 'regex') {
+      const pattern = map && def.keyPattern ? String(map[def.keyPattern] ?? '') : content;
+      const complete = (def.type === 'endswith' ? content.endsWith(def.matchString!) : pattern === def.matchString) !== (def.negate ?? false);
+      if (!group) {
+        group = { parser, map, time: stamp, buffer: content, rule: undefined };
+        this.groups.set(key, group);
+      } else group.buffer += def.keyContent ? content : `\n${content}`;
+      if (complete) this.flushGroup(key);
+      return true;
+    }
+    if (group?.rule) {
+      for (const rule of group.rule.next) {
+        if (rule.start || !rule.regex.test(content)) continue;
+        if (!group.buffer.endsWith('\n')) group.buffer += '\n';
+        group.buffer += content;
+        group.rule = rule;
+        if (rule.ends) this.flushGroup(key);
+        return true;
+      }
+    }
+    for (const rule of parser.startRules) {
+      if (!rule.regex.test(content)) continue;
+      if (group) this.flushGroup(key);
+      group = { parser, map, time: stamp, buffer: content, rule };
+      this.groups.set(key, group);
+      if (rule.ends) this.flushGroup(key);
+      return true;
+    }
+    return false;
+  }
+
+  private flushGroup(key: string): void {
+    const group = this.groups.get(key);
+    if (!group) return;
+    this.groups.delete(key);
+    const def = group.parser.definition;
+    const content = def.keyContent ? group.buffer : `${group.buffer}\n`;
+    const record = group.map ? { ...group.map, [def.keyContent ?? 'log']: content } : { [def.keyContent ?? 'log']: content };
+    this.emit(record, group.time);
+  }
+}

@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { BUILTIN_MULTILINE } from './multiline-builtins.js';
+import { MultilineParser, MultilineStream } from './multiline-stream.js';
+
+function run(names: string[], lines: string[], flushAtEnd = true) {
+  const records: Array<Record<string, unknown>> = [];
+  const stream = new MultilineStream(
+    names.map((name) => new MultilineParser(BUILTIN_MULTILINE.find((d) => d.name === name)!)),
+    (record) => records.push(record),
+  );
+  for (const line of lines) stream.append(line);
+  if (flushAtEnd) stream.flush();
+  return records;
+}
+
+describe('multiline built-ins (Fluent Bit test vectors)', () => {
+  it('docker: fragments joined per stream until one ends with a newline', () => {
+    const records = run(['docker'], [
+      '{"log":"bb","stream":"stdout","time":"2023-11-14T22:13:20.1Z"}',
+      '{"log":"cc\\n","stream":"stdout","time":"2023-11-14T22:13:20.2Z"}',
+      '{"log":"dd","stream":"stderr","time":"2023-11-14T22:13:20.3Z"}',
+      'not docker',
+    ], false);
+    expect(records).toEqual([
+      { log: 'bbcc\n', stream: 'stdout', time: '2023-11-14T22:13:20.1Z' },
+      { log: 'dd', stream: 'stderr', time: '2023-11-14T22:13:20.3Z' },
+      { log: 'not docker' },
+    ]);
+  });
+
+  it('cri: P lines joined until an F line, the first fragment\'s keys kept', () => {
+    expect(run(['cri'], ['2023-11-14T22:13:20.5Z stdout P part one ', '2023-11-14T22:13:21Z stdout F and two'])).toEqual([
+      { time: '2023-11-14T22:13:20.5Z', stream: 'stdout', _p: 'P', log: 'part one and two' },
+    ]);
+  });
+
+  it('java: an exception and its frames joined, lines around it alone, a trailing newline', () => {
+    const records = run(['java'], [
+      'single line',
+      'Exception in thread "main" java.lang.IllegalStateException: boom',
+      '    at com.example.App.main(App.java:10)',
+      '    at com.example.App.run(App.java:20)',
+      'after',
+    ]);
+    expect(records.map((record) => record.log)).toEqual([
+      'single line\n',
+      'Exception in thread "main" java.lang.IllegalStateException: boom\n    at com.example.App.main(App.java:10)\n    at com.example.App.run(App.java:20)\n',
+      'after\n',
+    ]);
+  });
+
+  it('python: a traceback ends with its exception line', () => {
+    const records = run(['python'], ['Traceback (most recent call last):', '  File "x.py", line 1, in <module>', '    f()', 'ValueError: bad', 'next'], false);
+    expect(records.map((record) => record.log)).toEqual(['Traceback (most recent call last):\n  File "x.py", line 1, in <module>\n    f()\nValueError: bad\n', 'next\n']);
+  });
+
+  it('several parsers: docker and cri on one file, each line to the one that takes it', () => {
+    const records = run(['docker', 'cri'], ['2023-11-14T22:13:20.5Z stdout F cri line', '{"log":"docker line\\n","stream":"stdout","time":"2023-11-14T22:13:20.1Z"}']);
+    expect(records.map((record) => record.log)).toEqual(['cri line', 'docker line\n']);
+  });
+
+  it('all built-ins compile', () => {
+    for (const definition of BUILTIN_MULTILINE) expect(() => new MultilineParser(definition)).not.toThrow();
+  });
+});
