@@ -130,7 +130,7 @@ describe('agent (subprocess)', () => {
   it('names an unknown plugin and lists the available ones', async () => {
     const result = await runAgentToEnd(['-i', 'dumy', '-o', 'stdout']);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain("input plugin 'dumy' does not exist. The available inputs are: cpu, dummy.");
+    expect(result.stderr).toContain("input plugin 'dumy' does not exist. The available inputs are: cpu, dummy, forward, http, mem, stdin, syslog, tail, tcp.");
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

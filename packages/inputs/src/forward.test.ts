@@ -1,4 +1,4 @@
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { EventTime, FluentClient, type EventModes } from '@fluent-org/logger';
 import { encode } from '@msgpack/msgpack';
 import { startInput } from '@tributary/core/testing';
@@ -6,23 +6,9 @@ import { splitStream } from '@tributary/msgpack/testing';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { forwardInput } from './forward.js';
+import { freePort, until } from './net-test-support.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 async function forward(properties: Record<string, string> = {}, tag?: string) {
   const port = await freePort();

@@ -1,10 +1,11 @@
-import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { messageOf } from '@tributary/base';
 import { defineInput, type InputContext } from '@tributary/core';
 import { MsgpackFramer, MsgpackReader, MsgpackWriter } from '@tributary/msgpack';
 import { ForwardHandshake, type ForwardSecurity } from './forward-handshake.js';
+import { removeStaleSocket } from './unix-socket.js';
 
 /** A frame the connection cannot go on after: the reason is logged with the peer, the connection closed. */
 class ForwardProtocolError extends Error {}
@@ -215,13 +216,5 @@ function decompress(payload: Uint8Array, options: Record<string, unknown>, maxBy
     return gunzipSync(payload, { maxOutputLength: maxBytes });
   } catch (error) {
     throw new ForwardProtocolError(`cannot gunzip a CompressedPackedForward payload: ${messageOf(error)}`);
-  }
-}
-
-function removeStaleSocket(path: string): void {
-  try {
-    if (lstatSync(path).isSocket()) unlinkSync(path);
-  } catch {
-    // nothing there
   }
 }

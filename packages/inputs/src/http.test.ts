@@ -1,17 +1,9 @@
-import { createServer, type AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import { startInput } from '@tributary/core/testing';
 import { describe, expect, it } from 'vitest';
 import { httpInput } from './http.js';
+import { freePort } from './net-test-support.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 async function start(properties: Record<string, string> = {}) {
   const port = await freePort();

@@ -1,24 +1,17 @@
 import { createSocket } from 'node:dgram';
 import { mkdtempSync, statSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startInput } from '@tributary/core/testing';
 import { createParser, stockParser } from '@tributary/parsers';
 import { describe, expect, it } from 'vitest';
 import { syslogInput } from './syslog.js';
+import { freePort, until } from './net-test-support.js';
 
 const parsers = { find: (name: string) => (stockParser(name) ? createParser(stockParser(name)!) : undefined) };
 const RFC5424 = '<165>1 2023-11-14T22:13:20.003Z myhost app 42 ID47 - hello';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function sendStream(target: number | string, data: string): Promise<void> {
   return new Promise((resolve, reject) => {
@@ -29,13 +22,6 @@ function sendStream(target: number | string, data: string): Promise<void> {
   });
 }
 
-async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('syslog input', () => {
   it('tcp, newline: RFC 5424 messages parsed with their time; one that does not parse is dropped', async () => {

@@ -1,8 +1,9 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
-import { chmodSync, lstatSync, unlinkSync } from 'node:fs';
+import { chmodSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
 import { defineInput, type InputContext, type NetworkSettings, type TextParser } from '@tributary/core';
 import { SyslogFramer, type SyslogFraming } from './syslog-framer.js';
+import { removeStaleSocket } from './unix-socket.js';
 
 type Mode = 'tcp' | 'udp' | 'unix_tcp' | 'unix_udp';
 const MODES = new Set<Mode>(['tcp', 'udp', 'unix_tcp', 'unix_udp']);
@@ -134,12 +135,4 @@ async function listenStream(
         server.close(() => resolve());
       }),
   };
-}
-
-function removeStaleSocket(path: string): void {
-  try {
-    if (lstatSync(path).isSocket()) unlinkSync(path);
-  } catch {
-    // nothing there
-  }
 }

@@ -9,6 +9,7 @@ import { describe, expect, it } from 'vitest';
 import { composeTag } from './tail/tag-compose.js';
 import { LineSplitter } from './tail/line-splitter.js';
 import { tailInput } from './tail.js';
+import { until } from './net-test-support.js';
 
 const parsers = {
   find: (name: string) => (stockParser(name) ? createParser(stockParser(name)!) : undefined),
@@ -16,13 +17,6 @@ const parsers = {
     new MultilineStream(names.map((name) => new MultilineParser(BUILTIN_MULTILINE.find((definition) => definition.name === name)!)), sink),
 };
 
-async function until(check: () => boolean, timeoutMs = 10_000): Promise<void> {
-  const deadline = Date.now() + timeoutMs;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 50));
-  }
-}
 
 async function tail(properties: Record<string, string>, tag?: string) {
   const run = await startInput(tailInput, properties, { parsers, ...(tag ? { tag } : {}) });

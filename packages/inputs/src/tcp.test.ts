@@ -1,17 +1,10 @@
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { connect } from 'node:net';
 import { startInput } from '@tributary/core/testing';
 import { createParser, stockParser } from '@tributary/parsers';
 import { describe, expect, it } from 'vitest';
 import { tcpInput } from './tcp.js';
+import { freePort, until } from './net-test-support.js';
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Sends `parts` on one real connection, one write each, then closes it. */
 function send(port: number, parts: Array<string | Buffer>): Promise<void> {
@@ -28,13 +21,6 @@ function send(port: number, parts: Array<string | Buffer>): Promise<void> {
   });
 }
 
-async function until(check: () => boolean): Promise<void> {
-  const deadline = Date.now() + 10_000;
-  while (!check()) {
-    if (Date.now() > deadline) throw new Error('timed out');
-    await new Promise((resolve) => setTimeout(resolve, 20));
-  }
-}
 
 describe('tcp input', () => {
   it('format json: objects and arrays from concatenated values split anywhere, with the peer address', async () => {
