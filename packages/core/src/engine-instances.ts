@@ -178,3 +178,15 @@ export function createOutputSlot(
   const context: OutputContext<ConfigOf<ConfigMap>> = { config, properties, name, log, workers: concurrency, net, metrics: queue.metrics };
   return { queue, init: async () => plugin.init(context as never) };
 }
+
+/** Takes a slot's running instance off it and runs its exit hooks; a failure is logged, never thrown. */
+export async function exitInstance<T>(slot: { instance: T | undefined }, log: Logger, hooks: (instance: T) => Promise<void>): Promise<void> {
+  const instance = slot.instance;
+  if (instance === undefined) return;
+  slot.instance = undefined;
+  try {
+    await hooks(instance);
+  } catch (error) {
+    log.error(`exit failed: ${messageOf(error)}`);
+  }
+}

@@ -6,6 +6,7 @@ import type { FilterChain } from './filter-chain.js';
 import type { ParserLookup } from './text-parser.js';
 import {
   createCustomSlot,
+  exitInstance,
   createInputSlot,
   createOutputSlot,
   type CustomSlot,
@@ -257,50 +258,22 @@ export class Engine implements AsyncDisposable {
     return pending;
   }
 
+  /** Outputs' pre-exit and exit, then customs', then inputs', in config order. */
   private async exitInstances(): Promise<void> {
     for (const { queue } of this.outputs) {
-      const instance = queue.instance;
-      if (!instance) continue;
-      queue.instance = undefined;
-      try {
+      await exitInstance(queue, queue.log, async (instance) => {
         await instance.preExit?.();
         await instance.exit?.();
-      } catch (error) {
-        queue.log.error(`exit failed: ${messageOf(error)}`);
-      }
+      });
     }
-    for (const custom of this.customs) {
-      const instance = custom.instance;
-      custom.instance = undefined;
-      try {
-        await instance?.exit?.();
-      } catch (error) {
-        custom.log.error(`exit failed: ${messageOf(error)}`);
-      }
-    }
-    for (const { buffer } of this.inputs) {
-      const instance = buffer.instance;
-      buffer.instance = undefined;
-      try {
-        await instance?.exit?.();
-      } catch (error) {
-        buffer.log.error(`exit failed: ${messageOf(error)}`);
-      }
-    }
+    for (const custom of this.customs) await exitInstance(custom, custom.log, async (instance) => void (await instance.exit?.()));
+    for (const { buffer } of this.inputs) await exitInstance(buffer, buffer.log, async (instance) => void (await instance.exit?.()));
   }
 
   /** What is unhealthy right now, one line per instance that says so (empty when all is well). */
   health(): string[] {
-    const problems: string[] = [];
-    for (const { buffer } of this.inputs) {
-      const problem = buffer.instance?.health?.();
-      if (problem) problems.push(problem);
-    }
-    for (const { queue } of this.outputs) {
-      const problem = queue.instance?.health?.();
-      if (problem) problems.push(problem);
-    }
-    return problems;
+    const problems = [...this.inputs.map(({ buffer }) => buffer.instance?.health?.()), ...this.outputs.map(({ queue }) => queue.instance?.health?.())];
+    return problems.filter((problem): problem is string => problem !== undefined);
   }
 
   /** Counters of every instance. */
