@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { createServer, type AddressInfo } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { runAgentToEnd, startAgent, type AgentProcess } from './agent-process.js';
 
@@ -125,6 +126,33 @@ describe('agent (subprocess)', () => {
       '[1] stdin.0: [[1700000000.000000000, {}], {"message"=>"two"}]',
     ]);
     expect(result.stderr).toContain('[engine] stop requested by stdin.0: end of input');
+  });
+
+  it('runs examples/configs/kubernetes-node.conf: container logs joined by docker and cri, no line repeated after a restart', async () => {
+    const root = join(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
+    const logs = mkdtempSync(join(tmpdir(), 'containers-'));
+    const env = { LOG_DIR: logs, DB_DIR: logs, HTTP_PORT: '0', FORWARD_PORT: '0' };
+    writeFileSync(
+      join(logs, 'web_default_web-1.log'),
+      '{"log":"part one ","stream":"stdout","time":"2023-11-14T22:13:20.1Z"}\n{"log":"and two\\n","stream":"stdout","time":"2023-11-14T22:13:20.2Z"}\n',
+    );
+    writeFileSync(join(logs, 'api_default_api-1.log'), '2023-11-14T22:13:20.5Z stdout P cri part \n2023-11-14T22:13:21Z stdout F done\n');
+    const config = join(root, 'examples', 'configs', 'kubernetes-node.conf');
+    const first = start(['-c', config], { env });
+    const lines = (await first.waitForLines(2)).map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines.map(({ date: _, ...record }) => record)).toEqual([
+      { time: '2023-11-14T22:13:20.5Z', stream: 'stdout', _p: 'P', log: 'cri part done' },
+      { log: 'part one and two\n', stream: 'stdout', time: '2023-11-14T22:13:20.1Z' },
+    ]);
+    expect(lines[1]!.date).toBe(1700000000.1);
+    expect(await first.stop('SIGTERM')).toBe(0);
+    appendFileSync(join(logs, 'web_default_web-1.log'), '{"log":"after restart\\n","stream":"stderr","time":"2023-11-14T22:13:22Z"}\n');
+    const second = start(['-c', config], { env });
+    const [again] = await second.waitForLines(1);
+    expect(JSON.parse(again!)).toMatchObject({ log: 'after restart\n', stream: 'stderr' });
+    await new Promise((resolve) => setTimeout(resolve, 1500));
+    expect(second.stdout.trim().split('\n')).toHaveLength(1); // nothing read before is read again
+    expect(await second.stop('SIGTERM')).toBe(0);
   });
 
   it('names an unknown plugin and lists the available ones', async () => {

@@ -1,4 +1,4 @@
-import type { Logger } from '@tributary/base';
+import { atLocation, type Logger } from '@tributary/base';
 import type { PipelineConfig } from '@tributary/config';
 import { Engine, engineOptionsFromPipeline, type InputPlugin, type ParserLookup, type PluginRegistry } from '@tributary/core';
 import { GoPluginHost } from '@tributary/output-abi';
@@ -54,6 +54,9 @@ export interface PipelineOptions {
  */
 export function createPipeline(config: PipelineConfig, options: PipelineOptions): PipelineRuntime {
   const { logger } = options;
+  for (const setting of config.service.other) {
+    logger.warn(atLocation(setting.source, `[SERVICE] '${setting.key}' is not supported by Tributary and has no effect.`));
+  }
   const registry = options.registry ?? createRegistry();
   const goPlugins = options.goPlugins ?? new GoPluginHost(logger);
   const implicitInputs = options.implicitInputs ?? [];
