@@ -1,5 +1,5 @@
 // Benchmark: the built agent CLI reading N lines — tail raw → null, tail with the json parser →
-// null, stdin → null — and forward receiving PackedForward frames of 1,000 records with acks
+// null, stdin → null, tail raw → the Go counter plugin — and forward receiving PackedForward frames of 1,000 records with acks
 // (4 frames in flight), each measured from outside through /api/v1/metrics: records/s from the
 // moment the agent answers to the last record the null output processed (the first file poll,
 // 250 ms, and the 0.1 s flush included), and the agent's peak RSS.
@@ -35,9 +35,10 @@ function freePort() {
 }
 
 /** Runs the agent with `args`, waits until the null output processed `expected` records, returns records/s and peak RSS. */
-async function measure(name, args, expected, feed) {
+async function measure(name, args, expected, feed, output = ['-o', 'null']) {
   const port = await freePort();
-  const agent = spawn(process.execPath, [cli, ...args, '-o', 'null', '-f', '0.1', '-H', '-L', '127.0.0.1', '-P', String(port)], { stdio: [feed ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
+  const outputName = `${output[1]}.0`;
+  const agent = spawn(process.execPath, [cli, ...args, ...output, '-f', '0.1', '-H', '-L', '127.0.0.1', '-P', String(port)], { stdio: [feed ? 'pipe' : 'ignore', 'ignore', 'pipe'] });
   let log = '';
   agent.stderr.on('data', (text) => (log += text));
   let ended = false;
@@ -46,7 +47,7 @@ async function measure(name, args, expected, feed) {
   const metrics = async () => {
     try {
       const body = await (await fetch(`http://127.0.0.1:${port}/api/v1/metrics`)).json();
-      return body.output['null.0'].proc_records;
+      return body.output[outputName].proc_records;
     } catch {
       return -1;
     }
@@ -90,6 +91,12 @@ await measure('stdin-null', ['-i', 'stdin'], lines, async (agent) => {
   const { createReadStream } = await import('node:fs');
   createReadStream(json).pipe(agent.stdin);
 });
+
+// tail → a Go output: the example counter plugin, which decodes every record with fluent-bit-go.
+const counter = join(work, 'out_counter.so');
+const { execFileSync } = await import('node:child_process');
+execFileSync('go', ['build', '-buildmode=c-shared', '-o', counter, '.'], { cwd: join(here, '..', '..', 'examples', 'go-plugins', 'out_counter'), stdio: 'inherit' });
+await measure('tail-raw-go-counter', ['-e', counter, '-i', 'tail', '-p', `path=${raw}`, '-p', 'read_from_head=on'], lines, undefined, ['-o', 'counter', '-m', '*', '-p', `count_file=${join(work, 'count.json')}`]);
 
 const forwardPort = await freePort();
 const record = { level: 'info', msg: 'request handled', path: '/index.html', status: 200 };
