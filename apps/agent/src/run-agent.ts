@@ -42,7 +42,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     for (const warning of config.warnings) logger.warn(warning);
     if (config.service.daemon) logger.warn('[agent] Daemon is not supported: the agent stays in the foreground; run it under a service manager.');
     // Every Parsers_File is read and each parser built now: a bad one fails here, with its file and line.
-    const parsers = loadParserCatalog(config.service.parsersFiles);
+    const parsers = loadParserCatalog(config.service.parsersFiles, config.service.multilineBufferLimit);
     for (const warning of parsers.warnings) logger.warn(warning);
     if (config.inputs.length === 0 && config.outputs.length === 0) {
       io.stderr(`[error] no inputs and no outputs are configured. Give some with -i/-o (e.g. 'agent -i dummy -o stdout') or -c <file>.\n`);

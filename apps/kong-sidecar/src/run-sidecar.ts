@@ -103,7 +103,7 @@ function startablePipeline(file: string, kongInput: KongInput, io: SidecarIo): P
   const config = loadPipelineConfig(parseCommandLine(['-c', file]), { env: io.env });
   const logger = createLogger({ level: config.service.logLevel, sink: { write: io.stderr } });
   for (const warning of config.warnings) logger.warn(warning);
-  const parsers = loadParserCatalog(config.service.parsersFiles);
+  const parsers = loadParserCatalog(config.service.parsersFiles, config.service.multilineBufferLimit);
   for (const warning of parsers.warnings) logger.warn(warning);
   return createPipeline(config, { logger, version: VERSION, parsers, implicitInputs: [{ plugin: kongInput.plugin, tag: 'kong' }] });
 }

@@ -17,6 +17,8 @@ describe('buildPipelineConfig', () => {
     const config = build('[SERVICE]\n    Flush 0.5\n    Log_Level warning\n    scheduler.base 3\n    Unknown x\n');
     expect(config.service).toMatchObject({ flush: 0.5, grace: 5, logLevel: 'warn', schedulerBase: 3, schedulerCap: 2000 });
     expect(config.service.other.map((p) => p.key)).toEqual(['unknown']);
+    expect(config.service.multilineBufferLimit).toBe(2_000_000);
+    expect(build('[SERVICE]\n    multiline_buffer_limit 512K\n').service.multilineBufferLimit).toBe(512_000);
   });
 
   it('separates core keys from plugin properties', () => {

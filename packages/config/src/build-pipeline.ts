@@ -117,6 +117,7 @@ function defaultService(): ServiceConfig {
     schedulerBase: 5,
     schedulerCap: 2000,
     parsersFiles: [],
+    multilineBufferLimit: 2_000_000,
     other: [],
   };
 }
@@ -141,6 +142,7 @@ function applyService(
     case 'scheduler.base': service.schedulerBase = integerSetting(setting, 1, '5'); break;
     case 'scheduler.cap': service.schedulerCap = integerSetting(setting, 1, '2000'); break;
     case 'parsers_file': service.parsersFiles.push(resolveAgainst(setting, baseDir, fsys)); break;
+    case 'multiline_buffer_limit': service.multilineBufferLimit = sizeSetting(setting); break;
     case 'plugins_file': config.plugins.push(...readPluginsFile(resolveAgainst(setting, baseDir, fsys), fsys, env)); break;
     default: service.other.push(setting);
   }

@@ -23,6 +23,8 @@ export interface ServiceConfig {
   schedulerBase: number;
   schedulerCap: number;
   parsersFiles: string[];
+  /** `multiline_buffer_limit`: the most bytes one multiline message may hold (default 2MB). */
+  multilineBufferLimit: number;
   /** Keys Tributary does not act on, kept for completeness. */
   other: Property[];
 }

@@ -15,8 +15,8 @@ export interface MultilineJoiner {
   readonly flushMs: number;
 }
 
-/** Where a joiner sends each message: its record and the time of its first line (undefined: now). */
-export type MultilineSink = (record: Record<string, unknown>, time: { readonly sec: number; readonly nsec: number } | undefined) => void;
+/** Where a joiner sends each message: its record, the time of its first line (undefined: now), and whether it was cut at `multiline_buffer_limit`. */
+export type MultilineSink = (record: Record<string, unknown>, time: { readonly sec: number; readonly nsec: number } | undefined, truncated: boolean) => void;
 
 /** The parsers a pipeline knows (its Parsers_Files and Fluent Bit's stock ones), by name. */
 export interface ParserLookup {

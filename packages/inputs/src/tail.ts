@@ -8,6 +8,8 @@ import { composeTag } from './tail/tag-compose.js';
 import { TailDb } from './tail/tail-db.js';
 import { TailedFile } from './tail/tailed-file.js';
 
+const TRUNCATED = { multiline_truncated: true };
+
 /** How often files are checked for new data, rotation, truncation and deletion (Fluent Bit's stat backend: 250 ms). */
 const POLL_MS = 250;
 
@@ -220,7 +222,7 @@ class LineRecords {
       let stream = this.streams.get(file);
       if (!stream) {
         const state = { joiner: undefined as unknown as MultilineJoiner, lastOffset: line.offset };
-        state.joiner = this.ctx.multiline(this.multilineNames, (record, time) => this.appendRecord(file, record, time, state.lastOffset));
+        state.joiner = this.ctx.multiline(this.multilineNames, (record, time, truncated) => this.appendRecord(file, record, time, state.lastOffset, truncated));
         stream = state;
         this.streams.set(file, stream);
       }
@@ -250,11 +252,13 @@ class LineRecords {
     this.ctx.appendTagged(file.tag, writer.bytes());
   }
 
-  private appendRecord(file: TailedFile, record: Record<string, unknown>, time: { sec: number; nsec: number } | undefined, offset: number): void {
+  private appendRecord(file: TailedFile, record: Record<string, unknown>, time: { sec: number; nsec: number } | undefined, offset: number, truncated = false): void {
     const { path_key: pathKey, offset_key: offsetKey } = this.ctx.config;
     if (pathKey !== undefined) record[pathKey] = file.path;
     if (offsetKey !== undefined) record[offsetKey] = offset;
-    if (time) this.ctx.appendAt(time.sec, time.nsec, record as never, undefined, file.tag);
-    else this.ctx.appendTagged(file.tag, record as never);
+    // A multiline message cut at multiline_buffer_limit says so in its metadata, as in Fluent Bit.
+    const metadata = truncated ? TRUNCATED : undefined;
+    if (time) this.ctx.appendAt(time.sec, time.nsec, record as never, metadata, file.tag);
+    else this.ctx.appendTagged(file.tag, record as never, metadata);
   }
 }

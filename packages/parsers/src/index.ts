@@ -12,4 +12,4 @@ export { parseTypes, typecast, type FieldType } from './typecast.js';
 export { BUILTIN_MULTILINE } from './multiline/multiline-builtins.js';
 export type { MultilineDefinition, MultilineRule } from './multiline/multiline-definition.js';
 export { multilineDefinitionFrom } from './multiline/multiline-section.js';
-export { MultilineParser, MultilineStream, type MultilineEmit } from './multiline/multiline-stream.js';
+export { MULTILINE_BUFFER_LIMIT, MultilineParser, MultilineStream, type MultilineEmit } from './multiline/multiline-stream.js';

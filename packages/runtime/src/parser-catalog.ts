@@ -28,9 +28,10 @@ export interface ParserCatalog extends ParserLookup {
 /**
  * Reads every `Parsers_File` as Fluent Bit does (`flb_parser_conf_file`): each `[PARSER]` is
  * built and checked now, so a bad regex or time format fails at start with its file and line;
- * a second parser of one name is skipped with Fluent Bit's warning.
+ * a second parser of one name is skipped with Fluent Bit's warning. Multiline messages are cut at
+ * `multilineBufferLimit` (`[SERVICE] multiline_buffer_limit`).
  */
-export function loadParserCatalog(files: readonly string[]): ParserCatalog {
+export function loadParserCatalog(files: readonly string[], multilineBufferLimit?: number): ParserCatalog {
   const parsers = new Map<string, Parser>();
   const multiline = new Map<string, MultilineParser>();
   const warnings: string[] = [];
@@ -94,6 +95,6 @@ export function loadParserCatalog(files: readonly string[]): ParserCatalog {
     defined: [...parsers.values()].map((parser) => parser.name),
     warnings,
     find,
-    multiline: (names, sink) => new MultilineStream(names.map(multilineParser), sink),
+    multiline: (names, sink) => new MultilineStream(names.map(multilineParser), sink, multilineBufferLimit),
   };
 }

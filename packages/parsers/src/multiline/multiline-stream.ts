@@ -52,8 +52,11 @@ interface Group {
   rule: CompiledRule | undefined;
 }
 
-/** A joined message: its record and the time of its first line (undefined: now). */
-export type MultilineEmit = (record: Record<string, unknown>, time: Timestamp | undefined) => void;
+/** A joined message: its record, the time of its first line (undefined: now), and whether it was cut at the buffer limit. */
+export type MultilineEmit = (record: Record<string, unknown>, time: Timestamp | undefined, truncated: boolean) => void;
+
+/** `[SERVICE] multiline_buffer_limit`'s default: 2MB. */
+export const MULTILINE_BUFFER_LIMIT = 2_000_000;
 
 /**
  * Fluent Bit's multiline engine for one stream (a tailed file): each text line is offered to
@@ -70,6 +73,8 @@ export class MultilineStream {
   constructor(
     private readonly parsers: readonly MultilineParser[],
     private readonly emit: MultilineEmit,
+    /** The most characters one message may hold; past it the message is cut, flushed and marked (`multiline_truncated`). */
+    private readonly bufferLimit = MULTILINE_BUFFER_LIMIT,
   ) {}
 
   /** The timer period: the longest of the parsers' flush timeouts. */
@@ -87,7 +92,7 @@ export class MultilineStream {
     }
     this.flush();
     const first = this.parsers[0]!.definition;
-    this.emit({ [first.keyContent ?? 'log']: first.keyContent ? text : `${text}\n` }, time);
+    this.emit({ [first.keyContent ?? 'log']: first.keyContent ? text : `${text}\n` }, time, false);
   }
 
   /** Emits every pending message. */
@@ -121,6 +126,7 @@ export class MultilineStream {
         group = { parser, map, time: stamp, buffer: content, rule: undefined };
         this.groups.set(key, group);
       } else group.buffer += def.keyContent ? content : `\n${content}`;
+      if (this.overflowed(key, group)) return true;
       if (complete) this.flushGroup(key);
       return true;
     }
@@ -130,6 +136,7 @@ export class MultilineStream {
         if (!group.buffer.endsWith('\n')) group.buffer += '\n';
         group.buffer += content;
         group.rule = rule;
+        if (this.overflowed(key, group)) return true;
         if (rule.ends) this.flushGroup(key);
         return true;
       }
@@ -139,19 +146,28 @@ export class MultilineStream {
       if (group) this.flushGroup(key);
       group = { parser, map, time: stamp, buffer: content, rule };
       this.groups.set(key, group);
+      if (this.overflowed(key, group)) return true;
       if (rule.ends) this.flushGroup(key);
       return true;
     }
     return false;
   }
 
-  private flushGroup(key: string): void {
+  /** Past the limit the message is cut there and flushed, marked truncated; what follows starts anew. */
+  private overflowed(key: string, group: Group): boolean {
+    if (group.buffer.length <= this.bufferLimit) return false;
+    group.buffer = group.buffer.slice(0, this.bufferLimit);
+    this.flushGroup(key, true);
+    return true;
+  }
+
+  private flushGroup(key: string, truncated = false): void {
     const group = this.groups.get(key);
     if (!group) return;
     this.groups.delete(key);
     const def = group.parser.definition;
     const content = def.keyContent ? group.buffer : `${group.buffer}\n`;
     const record = group.map ? { ...group.map, [def.keyContent ?? 'log']: content } : { [def.keyContent ?? 'log']: content };
-    this.emit(record, group.time);
+    this.emit(record, group.time, truncated);
   }
 }

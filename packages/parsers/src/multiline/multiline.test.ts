@@ -59,6 +59,16 @@ describe('multiline built-ins (Fluent Bit test vectors)', () => {
     expect(records.map((record) => record.log)).toEqual(['cri line', 'docker line\n']);
   });
 
+  it('cuts a message at the buffer limit, flushes it marked truncated, and starts anew', () => {
+    const out: Array<[unknown, boolean]> = [];
+    const java = new MultilineParser(BUILTIN_MULTILINE.find((d) => d.name === 'java')!);
+    const stream = new MultilineStream([java], (record, _time, truncated) => out.push([record.log, truncated]), 60);
+    for (const line of ['java.lang.Error: x', '    at a.b(A.java:1)', '    at c.d(C.java:2)', '    at e.f(E.java:3)']) stream.append(line);
+    stream.flush();
+    expect(out[0]).toEqual(['java.lang.Error: x\n    at a.b(A.java:1)\n    at c.d(C.java:2)\n    at e.f(E.'.slice(0, 60) + '\n', true]);
+    expect(out.slice(1).every(([, truncated]) => !truncated)).toBe(true);
+  });
+
   it('all built-ins compile', () => {
     for (const definition of BUILTIN_MULTILINE) expect(() => new MultilineParser(definition)).not.toThrow();
   });
