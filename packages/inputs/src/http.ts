@@ -131,7 +131,11 @@ async function handle(ctx: InputContext<unknown>, request: IncomingMessage, tagK
   return undefined;
 }
 
-/** The records of a JSON body: objects, or the objects of the first array (other elements skipped). */
+/**
+ * The records of a JSON body: objects, or the objects of the first array (other elements
+ * skipped), each as the msgpack bytes `packJson` made — an array's elements are cut out of its
+ * packed bytes, not decoded and packed again.
+ */
 function jsonRecords(body: Buffer): Uint8Array[] {
   const records: Uint8Array[] = [];
   let done = false;
@@ -142,11 +146,7 @@ function jsonRecords(body: Buffer): Uint8Array[] {
       const text = bytes.toString('utf8');
       if (text[0] === '{') records.push(packJson(text));
       else if (text[0] === '[') {
-        const reader = new MsgpackReader(packJson(text));
-        const items = reader.read() as unknown[];
-        for (const item of items) {
-          if (typeof item === 'object' && item !== null && !Array.isArray(item) && !(item instanceof Uint8Array)) records.push(packJson(JSON.stringify(item)));
-        }
+        records.push(...objectsOf(packJson(text)));
         done = true; // Fluent Bit stops after the first array
       } else throw new Error('not an object');
     });
@@ -155,6 +155,21 @@ function jsonRecords(body: Buffer): Uint8Array[] {
   }
   if (splitter.pending > 0 && !done) throw new HttpRefusal(400, 'error: unable to process records\n');
   return records;
+}
+
+/** The map elements of a packed array, as views of its bytes. */
+function objectsOf(array: Uint8Array): Uint8Array[] {
+  const reader = new MsgpackReader(array);
+  reader.next();
+  const objects: Uint8Array[] = [];
+  for (let i = reader.size; i > 0; i--) {
+    const start = reader.offset;
+    const isMap = reader.next() === 'map';
+    reader.offset = start;
+    reader.skip();
+    if (isMap) objects.push(array.subarray(start, reader.offset));
+  }
+  return objects;
 }
 
 /** A urlencoded form as one record of strings; empty keys skipped. */
