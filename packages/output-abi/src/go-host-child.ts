@@ -8,7 +8,7 @@ import { createMetrics, type InputContext, type InputInstance, type OutputInstan
 import { goInputPlugin } from './go-input-plugin.js';
 import { goOutputPlugin } from './go-output-plugin.js';
 import { GoPluginLibrary } from './go-plugin-library.js';
-import { encodeHostFrame, HostFrameReader, type HostFrame } from './host-frame.js';
+import { HostFrameReader, writeHostFrame, type HostFrame } from './host-frame.js';
 
 const [path] = process.argv.slice(2);
 const channel = new Socket({ fd: 3, readable: true, writable: true });
@@ -19,11 +19,7 @@ let output: OutputInstance | undefined;
 let input: InputInstance | undefined;
 let paused = false;
 
-function send(header: Record<string, unknown>, data?: Uint8Array): void {
-  const [head, payload] = encodeHostFrame(header, data);
-  channel.write(head);
-  if (payload.length > 0) channel.write(payload);
-}
+const send = (header: Record<string, unknown>, data?: Uint8Array) => writeHostFrame(channel, header, data);
 
 /** The input context of a Go input in the host: what it collects goes to the agent, which appends it. */
 function inputContext(name: string, properties: Array<{ key: string; value: string }>): InputContext<Record<string, never>> {

@@ -3,7 +3,7 @@ import { dirname, extname, join } from 'node:path';
 import type { Socket } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { Logger } from '@tributary/base';
-import { encodeHostFrame, HostFrameReader } from './host-frame.js';
+import { HostFrameReader, writeHostFrame } from './host-frame.js';
 
 /** The child's entry beside this module: `go-host-child.ts` in the sources, `.js` in the build. */
 const here = fileURLToPath(import.meta.url);
@@ -101,9 +101,7 @@ export class GoHostProcess {
     const seq = this.nextSeq++;
     return new Promise((resolve, reject) => {
       this.pending.set(seq, { resolve, reject });
-      const [head, body] = encodeHostFrame({ ...header, seq }, payload);
-      this.channel.write(head);
-      if (body.length > 0) this.channel.write(body);
+      writeHostFrame(this.channel, { ...header, seq }, payload);
     });
   }
 
@@ -113,8 +111,13 @@ export class GoHostProcess {
     return this.exited;
   }
 
-  /** Closes the channel: the host exits on its own once its calls are answered. */
-  close(): void {
+  /** Asks the host to run its exit hooks and end; kills it if it has not within `timeoutMs`. */
+  async stop(timeoutMs = 10_000): Promise<void> {
+    if (!this.alive) return;
+    const timeout = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
+    await Promise.race([this.request({ op: 'exit' }).catch(() => undefined), timeout]);
     this.channel.end();
+    await Promise.race([this.exited, timeout]);
+    await this.kill();
   }
 }

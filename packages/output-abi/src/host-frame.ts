@@ -23,6 +23,13 @@ export function encodeHostFrame(header: Record<string, unknown>, payload: Uint8A
   return [head, payload];
 }
 
+/** Writes one frame on `socket`: its head, then the payload (a chunk goes in one write, uncopied). */
+export function writeHostFrame(socket: { write(bytes: Uint8Array): unknown }, header: Record<string, unknown>, payload?: Uint8Array): void {
+  const [head, body] = encodeHostFrame(header, payload);
+  socket.write(head);
+  if (body.length > 0) socket.write(body);
+}
+
 /**
  * Reads frames out of a byte stream however it is split: a buffer that grows by doubling,
  * one callback per complete frame (the payload a view valid during the call). A length over

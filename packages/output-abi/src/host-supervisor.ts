@@ -12,6 +12,8 @@ export interface SupervisorOptions {
   readonly name: string;
   readonly log: Logger;
   readonly metrics: InstanceMetrics;
+  /** What a crash costs, for the log line that reports it. */
+  readonly lost: string;
   /** Initialises the instance in a new host (Init, PreRun ...); a failure of the first start fails the instance. */
   readonly prepare: (host: GoHostProcess) => Promise<void>;
   /** Messages the host sends on its own (a Go input's events). */
@@ -100,13 +102,13 @@ export class HostSupervisor {
     if (this.current === host) this.current = undefined;
     this.crashes++;
     this.notBefore = Date.now() + Math.min(BACKOFF_CAP_MS, BACKOFF_BASE_MS * 2 ** (this.crashes - 1));
-    this.options.log.error(describeCrash(exit));
+    this.options.log.error(describeCrash(exit, this.options.lost));
     this.options.onCrash?.();
   }
 }
 
-function describeCrash(exit: HostExit): string {
+function describeCrash(exit: HostExit, lost: string): string {
   const how = exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`;
   const tail = exit.stderrTail.filter((line) => line.trim() !== '');
-  return `the Go host process ${how}; in-flight chunks will be retried.${tail.length > 0 ? `\n${tail.join('\n')}` : ''}`;
+  return `the Go host process ${how}; ${lost}.${tail.length > 0 ? `\n${tail.join('\n')}` : ''}`;
 }

@@ -1,7 +1,6 @@
 import { messageOf } from '@tributary/base';
 import type { InputContext, InputInstance } from '@tributary/core';
 import { HostSupervisor } from './host-supervisor.js';
-import { stopHost } from './isolated-go-output.js';
 
 /**
  * A Go input instance run in its own host process (`tributary.isolation process`): the host
@@ -25,6 +24,7 @@ export class IsolatedGoInput implements InputInstance {
       name: ctx.name,
       log: ctx.log,
       metrics: ctx.metrics,
+      lost: 'it is restarted; what the plugin had collected and not handed over is lost',
       prepare: async (host) => {
         await host.request({ op: 'init', kind: 'input', name: ctx.name, properties });
         if (ctx.paused) await host.request({ op: 'pause' });
@@ -70,7 +70,7 @@ export class IsolatedGoInput implements InputInstance {
 
   async exit(): Promise<void> {
     this.supervisor.close();
-    await stopHost(this.supervisor.host);
+    await this.supervisor.host?.stop();
     const held = this.held.reduce((sum, events) => sum + events.length, 0);
     if (held > 0) this.ctx.log.warn(`${held} bytes collected while paused were not appended before shutdown`);
   }

@@ -16,8 +16,6 @@ export interface IsolationSettings {
   readonly metrics: InstanceMetrics;
 }
 
-const EXIT_TIMEOUT_MS = 10_000;
-
 /**
  * A Go output instance run in its own host process (`tributary.isolation process`). A panic,
  * `os.Exit`, a signal or a flush past `tributary.flush_timeout` costs the host: it is
@@ -41,6 +39,7 @@ export class IsolatedGoOutput implements OutputInstance {
       name: settings.name,
       log: settings.log,
       metrics: settings.metrics,
+      lost: 'in-flight chunks will be retried',
       prepare: async (host) => {
         const ready = await host.request({ op: 'init', kind: 'output', name: settings.name, properties: settings.properties, workers: settings.workers });
         if (ready.eventFormat === 'legacy') eventFormat = 'legacy';
@@ -92,16 +91,6 @@ export class IsolatedGoOutput implements OutputInstance {
 
   async exit(): Promise<void> {
     this.supervisor.close();
-    await stopHost(this.supervisor.host);
+    await this.supervisor.host?.stop();
   }
-}
-
-/** Asks a host to run its exit hooks and end, and kills it if it does not within 10 s. */
-export async function stopHost(host: GoHostProcess | undefined): Promise<void> {
-  if (!host?.alive) return;
-  const timeout = new Promise((resolve) => setTimeout(resolve, EXIT_TIMEOUT_MS).unref());
-  await Promise.race([host.request({ op: 'exit' }).catch(() => undefined), timeout]);
-  host.close();
-  await Promise.race([host.exited, timeout]);
-  await host.kill();
 }
