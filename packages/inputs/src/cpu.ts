@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { defineInput } from '@tributary/core';
 import { Float64 } from '@tributary/msgpack';
+import { collectInterval } from './collect-interval.js';
 
 /** Clock ticks per second of /proc counters (USER_HZ, fixed at 100 on Linux). */
 const CLOCK_TICKS = 100;
@@ -26,12 +27,7 @@ export const cpuInput = defineInput({
     pid: { type: 'int', default: '-1', description: 'Measure only this process' },
   },
   init(ctx) {
-    let { interval_sec: sec, interval_nsec: nsec } = ctx.config;
-    if (sec <= 0 && nsec <= 0) {
-      sec = 1;
-      nsec = 0;
-    }
-    const interval = sec + nsec / 1e9;
+    const interval = collectInterval(ctx.config);
     const cpuCount = cpus().length;
     const pid = ctx.config.pid;
 

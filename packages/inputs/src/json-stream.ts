@@ -3,10 +3,11 @@
  * between them allowed), as Fluent Bit's streaming JSON state does for `tcp` and `stdin`:
  * `push` takes the next bytes and calls `onValue` with each complete value's bytes; an
  * incomplete value waits for more. It only measures (strings, escapes, nesting); the values
- * themselves are parsed by the caller, who also decides what invalid JSON costs.
+ * themselves are parsed by the caller, who also decides what invalid JSON costs. A pushed
+ * chunk may be kept (not copied) until its values are out: do not reuse it.
  */
 export class JsonStreamSplitter {
-  private buffer = Buffer.alloc(0);
+  private buffer: Buffer = Buffer.alloc(0);
   /** Resumable scan state over `buffer`. */
   private scanned = 0;
   private start = -1;
@@ -33,7 +34,8 @@ export class JsonStreamSplitter {
 
   /** Returns false (and drops the buffer) when a value grows past `maxBytes`. */
   push(chunk: Uint8Array, onValue: (bytes: Buffer) => void): boolean {
-    this.buffer = this.buffer.length === 0 ? Buffer.from(chunk) : Buffer.concat([this.buffer, chunk]);
+    // A socket's or stream's chunk is never reused, so an empty buffer can take it as it is.
+    this.buffer = this.buffer.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.buffer, chunk]);
     const bytes = this.buffer;
     let consumed = 0;
     for (let i = this.scanned; i < bytes.length; i++) {

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { defineInput } from '@tributary/core';
+import { collectInterval } from './collect-interval.js';
 
 /**
  * Fluent Bit's `mem` input (`plugins/in_mem`): every interval, memory and swap in KiB as
@@ -15,13 +16,8 @@ export const memInput = defineInput({
     pid: { type: 'int', default: '0', description: 'Also report the resident memory of this process' },
   },
   init(ctx) {
-    let { interval_sec: sec, interval_nsec: nsec } = ctx.config;
-    if (sec <= 0 && nsec <= 0) {
-      sec = 1;
-      nsec = 0;
-    }
     const { pid } = ctx.config;
-    ctx.collectEvery((sec + nsec / 1e9) * 1000, () => {
+    ctx.collectEvery(collectInterval(ctx.config) * 1000, () => {
       const info = meminfo();
       const record: Record<string, number | string> = {
         'Mem.total': info.MemTotal,

@@ -69,15 +69,14 @@ export const tailInput = defineInput({
     let firstScan = true;
     const db = ctx.config.db === undefined ? undefined : openDb(ctx.name, ctx.config.db, ctx.config);
     /** in_tail's `set_file_position`: the DB's offset (0 if past the end), else the head or the end. */
-    const startAt = (path: string, fromHead: boolean) => (inode: number, size: number) => {
-      if (!db) return fromHead ? 0 : size;
-      const row = db.lookup(inode);
-      let offset = row && row.offset <= size ? row.offset : 0;
-      if (offset === 0 && !fromHead) offset = size;
-      pendingRow = row ? (row.offset === offset ? row.id : db.updateOffset(row.id, path, offset, inode)) : db.insert(path, offset, inode);
-      return offset;
+    const position = (file: TailedFile, fromHead: boolean) => {
+      if (!db) return file.start(fromHead ? 0 : file.size);
+      const row = db.lookup(file.inode);
+      let offset = row && row.offset <= file.size ? row.offset : 0;
+      if (offset === 0 && !fromHead) offset = file.size;
+      file.dbRow = row ? (row.offset === offset ? row.id : db.updateOffset(row.id, file.path, offset, file.inode)) : db.insert(file.path, offset, file.inode);
+      file.start(offset);
     };
-    let pendingRow: number | undefined;
     const forget = (id: string, file: TailedFile) => {
       lines.release(file);
       file.close();
@@ -104,9 +103,13 @@ export const tailInput = defineInput({
             continue;
           }
           try {
-            pendingRow = undefined;
-            const file = new TailedFile(path, tag, startAt(path, fromHead), ctx.config.buffer_chunk_size, ctx.config.buffer_max_size, ctx.config.skip_long_lines);
-            file.dbRow = pendingRow;
+            const file = new TailedFile(path, tag, ctx.config.buffer_chunk_size, ctx.config.buffer_max_size, ctx.config.skip_long_lines);
+            try {
+              position(file, fromHead);
+            } catch (error) {
+              file.close();
+              throw error;
+            }
             files.set(`${file.dev}:${file.inode}`, file);
             ctx.log.debug(`inode=${file.inode} ${path} tailed from offset ${file.offset}`);
           } catch (error) {
@@ -189,7 +192,9 @@ function rotated(file: TailedFile): boolean {
 class LineRecords {
   private readonly writer = new MsgpackWriter(4096);
   /** One multiline stream per file, when multiline.parser is set. */
-  private readonly streams = new Map<TailedFile, { joiner: MultilineJoiner; lastOffset: number }>();
+  private readonly streams = new Map<TailedFile, { joiner: MultilineJoiner; state: { lastOffset: number } }>();
+  /** The multiline flush period (0 without multiline.parser). */
+  readonly flushMs: number;
 
   constructor(
     private readonly ctx: InputContext<{ key: string; path_key?: string; offset_key?: string; skip_empty_lines: boolean }>,
@@ -197,11 +202,7 @@ class LineRecords {
     private readonly multilineNames: readonly string[],
   ) {
     // Fails at init, naming it, for a multiline parser that is not defined.
-    if (multilineNames.length > 0) ctx.multiline(multilineNames, () => {});
-  }
-
-  get flushMs(): number {
-    return this.ctx.multiline(this.multilineNames, () => {}).flushMs;
+    this.flushMs = multilineNames.length > 0 ? ctx.multiline(multilineNames, () => {}).flushMs : 0;
   }
 
   /** Emits what the multiline streams hold (the flush timer). */
@@ -221,12 +222,12 @@ class LineRecords {
     if (this.multilineNames.length > 0) {
       let stream = this.streams.get(file);
       if (!stream) {
-        const state = { joiner: undefined as unknown as MultilineJoiner, lastOffset: line.offset };
-        state.joiner = this.ctx.multiline(this.multilineNames, (record, time, truncated) => this.appendRecord(file, record, time, state.lastOffset, truncated));
-        stream = state;
+        const state = { lastOffset: line.offset };
+        const joiner = this.ctx.multiline(this.multilineNames, (record, time, truncated) => this.appendRecord(file, record, time, state.lastOffset, truncated));
+        stream = { joiner, state };
         this.streams.set(file, stream);
       }
-      stream.lastOffset = line.offset;
+      stream.state.lastOffset = line.offset;
       stream.joiner.append(line.text.toString('utf8'));
       return;
     }

@@ -6,13 +6,15 @@ export class TailedFile {
   readonly fd: number;
   readonly inode: number;
   readonly dev: number;
-  /** Where the next read starts. */
-  offset: number;
+  /** Where the next read starts (set by `start`). */
+  offset = 0;
+  /** The file's size when it was opened. */
+  readonly size: number;
   /** When a rotation was seen (ms), after which the file is read for `rotate_wait` more. */
   rotatedAt: number | undefined;
   /** Set when a line outgrew the buffer without skip_long_lines: no more reading. */
   dropped = false;
-  private readonly splitter: LineSplitter;
+  private splitter: LineSplitter;
   private readonly chunk: Buffer;
 
   /** The file's row in the offsets DB, if there is one. */
@@ -22,24 +24,23 @@ export class TailedFile {
     /** The path as discovered (what `path_key` and the tag use). */
     readonly path: string,
     readonly tag: string,
-    /** Where to start, given the file's inode and size (the DB's offset, its head or its end). */
-    startAt: (inode: number, size: number) => number,
     chunkBytes: number,
-    maxBytes: number,
-    skipLongLines: boolean,
+    private readonly maxBytes: number,
+    private readonly skipLongLines: boolean,
   ) {
     this.fd = openSync(path, 'r');
     const stat = fstatSync(this.fd);
     this.inode = stat.ino;
     this.dev = stat.dev;
-    try {
-      this.offset = startAt(stat.ino, stat.size);
-    } catch (error) {
-      closeSync(this.fd);
-      throw error;
-    }
-    this.splitter = new LineSplitter(this.offset, maxBytes, skipLongLines);
+    this.size = stat.size;
+    this.splitter = new LineSplitter(0, maxBytes, skipLongLines);
     this.chunk = Buffer.allocUnsafe(chunkBytes);
+  }
+
+  /** Positions the file where reading starts: the DB's offset, its head or its end. */
+  start(offset: number): void {
+    this.offset = offset;
+    this.splitter = new LineSplitter(offset, this.maxBytes, this.skipLongLines);
   }
 
   /**
