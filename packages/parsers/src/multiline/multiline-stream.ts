@@ -122,6 +122,7 @@ export class MultilineStream {
     if (def.type !== 'regex') {
       const pattern = map && def.keyPattern ? String(map[def.keyPattern] ?? '') : content;
       const complete = (def.type === 'endswith' ? content.endsWith(def.matchString!) : pattern === def.matchString) !== (def.negate ?? false);
+      this.flushOthers(index);
       if (!group) {
         group = { parser, map, time: stamp, buffer: content, rule: undefined };
         this.groups.set(key, group);
@@ -133,6 +134,7 @@ export class MultilineStream {
     if (group?.rule) {
       for (const rule of group.rule.next) {
         if (rule.start || !rule.regex.test(content)) continue;
+        this.flushOthers(index);
         if (!group.buffer.endsWith('\n')) group.buffer += '\n';
         group.buffer += content;
         group.rule = rule;
@@ -143,6 +145,7 @@ export class MultilineStream {
     }
     for (const rule of parser.startRules) {
       if (!rule.regex.test(content)) continue;
+      this.flushOthers(index);
       if (group) this.flushGroup(key);
       group = { parser, map, time: stamp, buffer: content, rule };
       this.groups.set(key, group);
@@ -151,6 +154,14 @@ export class MultilineStream {
       return true;
     }
     return false;
+  }
+
+  /**
+   * A line taken by one parser ends what the others hold, so that messages come out in the
+   * order their lines came in (two parsers' groups never interleave).
+   */
+  private flushOthers(index: number): void {
+    for (const key of [...this.groups.keys()]) if (!key.startsWith(`${index}\0`)) this.flushGroup(key);
   }
 
   /** Past the limit the message is cut there and flushed, marked truncated; what follows starts anew. */
