@@ -24,3 +24,17 @@ describe("Fluent Bit's value parsers", () => {
     expect(parseLogLevel('loud')).toBeUndefined();
   });
 });
+
+describe('value parsers on any text', () => {
+  it('never throw, and read back what they would print', async () => {
+    const fc = (await import('fast-check')).default;
+    const { parseBoolean, parseDuration, parseInteger, parseLogLevel, parseNumber, parseSize } = await import('./value-parsers.js');
+    fc.assert(
+      fc.property(fc.string({ maxLength: 20 }), (text) => {
+        for (const parse of [parseBoolean, parseDuration, parseInteger, parseLogLevel, parseNumber, parseSize]) parse(text);
+      }),
+    );
+    fc.assert(fc.property(fc.integer({ min: 0, max: 2 ** 40 }), (n) => parseInteger(String(n)) === n && parseSize(String(n)) === n && parseDuration(`${n}s`) === n));
+    fc.assert(fc.property(fc.constantFrom('on', 'ON', 'true', 'Yes', 'off', 'false', 'no'), (word) => typeof parseBoolean(word) === 'boolean'));
+  });
+});
