@@ -126,7 +126,7 @@ export class MultilineStream {
       if (!group) {
         group = { parser, map, time: stamp, buffer: content, rule: undefined };
         this.groups.set(key, group);
-      } else group.buffer += def.keyContent ? content : `\n${content}`;
+      } else group.buffer = (def.keyContent ? group.buffer : breakline(group.buffer)) + content;
       if (this.overflowed(key, group)) return true;
       if (complete) this.flushGroup(key);
       return true;
@@ -135,8 +135,8 @@ export class MultilineStream {
       for (const rule of group.rule.next) {
         if (rule.start || !rule.regex.test(content)) continue;
         this.flushOthers(index);
-        if (!group.buffer.endsWith('\n')) group.buffer += '\n';
-        group.buffer += content;
+        // As flb_ml_rule_process: a line break between lines whatever key_content is, and an empty line kept as one.
+        group.buffer = breakline(group.buffer) + (content === '' ? '\n' : content);
         group.rule = rule;
         if (this.overflowed(key, group)) return true;
         if (rule.ends) this.flushGroup(key);
@@ -177,8 +177,13 @@ export class MultilineStream {
     if (!group) return;
     this.groups.delete(key);
     const def = group.parser.definition;
-    const content = def.keyContent ? group.buffer : `${group.buffer}\n`;
+    const content = def.keyContent ? group.buffer : breakline(group.buffer);
     const record = group.map ? { ...group.map, [def.keyContent ?? 'log']: content } : { [def.keyContent ?? 'log']: content };
     this.emit(record, group.time, truncated);
   }
+}
+
+/** Fluent Bit's breakline_prepare: a non-empty buffer ends with one line break before more is joined or it is flushed. */
+function breakline(buffer: string): string {
+  return buffer.length > 0 && !buffer.endsWith('\n') ? `${buffer}\n` : buffer;
 }

@@ -54,6 +54,11 @@ describe('multiline built-ins (Fluent Bit test vectors)', () => {
     expect(records.map((record) => record.log)).toEqual(['Traceback (most recent call last):\n  File "x.py", line 1, in <module>\n    f()\nValueError: bad\n', 'next\n']);
   });
 
+  it('go: the empty line after a panic is kept as one (flb_ml_rule_process appends a line break for it)', () => {
+    const records = run(['go'], ['panic: boom', '', 'goroutine 1 [running]:', 'main.main()', '\t/app/main.go:3 +0x1d', 'after']);
+    expect(records.map((record) => record.log)).toEqual(['panic: boom\n\ngoroutine 1 [running]:\nmain.main()\n\t/app/main.go:3 +0x1d\n', 'after\n']);
+  });
+
   it('several parsers: docker and cri on one file, each line to the one that takes it', () => {
     const records = run(['docker', 'cri'], ['2023-11-14T22:13:20.5Z stdout F cri line', '{"log":"docker line\\n","stream":"stdout","time":"2023-11-14T22:13:20.1Z"}']);
     expect(records.map((record) => record.log)).toEqual(['cri line', 'docker line\n']);
