@@ -69,13 +69,14 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
   }
 }
 
-/** `-h` (usage and every plugin) or `-i NAME -h` / `-o NAME -h` (one plugin's properties). */
+/** `-h` (usage and every plugin) or `-i NAME -h` / `-F NAME -h` / `-o NAME -h` (one plugin's properties). */
 function printHelp(help: HelpRequest, registry: PluginRegistry, io: AgentIo): number {
   if (help.kind === 'general') {
     io.stdout(generalHelp(registry));
     return 0;
   }
-  const plugin = help.type === 'input' ? registry.input(help.name) : help.type === 'output' ? registry.output(help.name) : undefined;
+  const plugin =
+    help.type === 'input' ? registry.input(help.name) : help.type === 'output' ? registry.output(help.name) : help.type === 'filter' ? registry.filter(help.name) : undefined;
   if (!plugin) {
     io.stderr(`[error] no ${help.type} plugin named '${help.name}'. Run 'agent -h' to list the plugins.\n`);
     return 1;

@@ -183,7 +183,7 @@ describe.runIf(goAvailable)('agent with unmodified Go output plugins (subprocess
   it('lists loaded Go plugins in -h', async () => {
     const result = await runAgentToEnd(['-e', gstdout, '-e', buildGoInput(), '-h']);
     expect(result.stdout).toMatch(/Outputs\n(.*\n)* {2}gstdout\s+Stdout GO!/);
-    expect(result.stdout).toMatch(/Inputs\n(.*\n)* {2}gcount\s+Counts to Total \(test fixture\)\n\nOutputs/);
+    expect(result.stdout).toMatch(/Inputs\n(.*\n)* {2}gcount\s+Counts to Total \(test fixture\)\n\nFilters/);
   });
 });
 

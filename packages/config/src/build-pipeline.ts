@@ -5,6 +5,7 @@ import { readClassicConfig } from './classic-reader.js';
 import { nodeFileSystem, type ConfigFileSystem } from './file-system.js';
 import type {
   InputSection,
+  FilterSection,
   OutputSection,
   PipelineConfig,
   PluginFile,
@@ -76,7 +77,7 @@ export function buildPipelineConfig(sections: readonly RawSection[], options: Bu
         config.outputs.push(outputSection(section, expand, warnings));
         break;
       case 'filter':
-        config.filters.push(propertiesSection(section, expand));
+        config.filters.push(filterSection(section, expand));
         break;
       case 'custom':
         config.customs.push(propertiesSection(section, expand));
@@ -220,11 +221,22 @@ function pluginSection(section: RawSection, expand: (entry: RawEntry) => Setting
   return { section: result, settings: rest };
 }
 
-/** A section whose every key but Name, Alias and Log_Level is a plugin property ([CUSTOM]; [FILTER] until filters have core keys). */
+/** A section whose every key but Name, Alias and Log_Level is a plugin property ([CUSTOM]). */
 function propertiesSection(section: RawSection, expand: (entry: RawEntry) => Setting): PluginSection {
   const { section: base, settings } = pluginSection(section, expand);
   for (const setting of settings) base.properties.push(toProperty(setting));
   return base;
+}
+
+function filterSection(section: RawSection, expand: (entry: RawEntry) => Setting): FilterSection {
+  const { section: base, settings } = pluginSection(section, expand);
+  const filter: FilterSection = { ...base, match: undefined, matchRegex: undefined };
+  for (const setting of settings) {
+    if (setting.key === 'match') filter.match = setting.value;
+    else if (setting.key === 'match_regex') filter.matchRegex = regexSetting(setting);
+    else filter.properties.push(toProperty(setting));
+  }
+  return filter;
 }
 
 function inputSection(section: RawSection, expand: (entry: RawEntry) => Setting): InputSection {

@@ -6,6 +6,7 @@ export { nodeFileSystem, type ConfigFileSystem } from './file-system.js';
 export { loadPipelineConfig } from './load-pipeline.js';
 export type {
   InputSection,
+  FilterSection,
   OutputSection,
   PipelineConfig,
   PluginFile,

@@ -48,6 +48,11 @@ export interface InputSection extends PluginSection {
   memBufLimit: number;
 }
 
+export interface FilterSection extends PluginSection {
+  match: string | undefined;
+  matchRegex: string | undefined;
+}
+
 export interface OutputSection extends PluginSection {
   match: string | undefined;
   matchRegex: string | undefined;
@@ -68,7 +73,7 @@ export interface PipelineConfig {
   service: ServiceConfig;
   plugins: PluginFile[];
   inputs: InputSection[];
-  filters: PluginSection[];
+  filters: FilterSection[];
   outputs: OutputSection[];
   customs: PluginSection[];
   /** Non-fatal findings, e.g. an unset `${VAR}`; the caller logs them. */

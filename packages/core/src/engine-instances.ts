@@ -10,6 +10,7 @@ import { routeOf } from './router.js';
 import type { Scheduler, Timer } from './scheduler.js';
 import type { ParserLookup } from './text-parser.js';
 import { CoreError } from './errors.js';
+import type { FilterEmitter } from './filter-plugin.js';
 
 /** One `[INPUT]` of the pipeline. */
 export interface EngineInputSpec {
@@ -145,6 +146,20 @@ export function createInputSlot(spec: EngineInputSpec, index: number, hooks: Inp
       }),
   };
   return { buffer, init: async () => plugin.init(context as never) };
+}
+
+/**
+ * The input behind a filter's emitter (Fluent Bit's `in_emitter`): a buffer of its own, with its
+ * Mem_Buf_Limit and metrics, and no plugin instance; what it takes starts the filter chain again.
+ */
+export function createEmitterSlot(index: number, name: string, memBufLimit: number, engineLog: Logger, hooks: InputBufferHooks): InputSlot & { readonly emitter: FilterEmitter } {
+  const buffer = new InputBuffer(index, name, name, memBufLimit, engineLog.child(`input:emitter:${name}`), createMetrics(name), hooks);
+  buffer.instance = {};
+  return {
+    buffer,
+    init: async () => ({}),
+    emitter: { name, emit: (tag, event) => buffer.append(tag, event.sec, event.nsec, event.body, event.metadata) },
+  };
 }
 
 /** Validates an `[OUTPUT]` (properties, network keys, route) and builds its queue and context. */

@@ -2,10 +2,14 @@ import { createLogger, messageOf, type Logger } from '@tributary/base';
 import type { Chunk } from './chunk.js';
 import { MemoryChunkStore, type ChunkStore } from './chunk-store.js';
 import { CoreError } from './errors.js';
-import type { FilterChain } from './filter-chain.js';
+import { createFilterSlot, type EngineFilterSpec, type FilterSlotWithInit } from './engine-filters.js';
+import type { FilterEmitter } from './filter-plugin.js';
+import { FilterStage } from './filter-stage.js';
+import type { InputBufferHooks } from './input-buffer.js';
 import type { ParserLookup } from './text-parser.js';
 import {
   createCustomSlot,
+  createEmitterSlot,
   exitInstance,
   createInputSlot,
   createOutputSlot,
@@ -16,7 +20,7 @@ import {
   type InputSlot,
   type OutputSlot,
 } from './engine-instances.js';
-import type { InstanceMetrics } from './metrics.js';
+import type { FilterMetrics, InstanceMetrics } from './metrics.js';
 import { DEFAULT_BACKOFF, type Backoff } from './retry.js';
 import { Router } from './router.js';
 import { Scheduler } from './scheduler.js';
@@ -39,8 +43,8 @@ export interface EngineOptions {
   readonly random?: () => number;
   /** Where chunks live; memory unless a durable store is given. */
   readonly chunkStore?: ChunkStore;
-  /** The filter stage between append and chunk; none by default. */
-  readonly filters?: FilterChain;
+  /** `[FILTER]` instances, in config order: run on what inputs append, before it reaches a chunk. */
+  readonly filters?: readonly EngineFilterSpec[];
   /** The parsers inputs may name (`Parser`); none by default. */
   readonly parsers?: ParserLookup;
 }
@@ -61,6 +65,8 @@ export class Engine implements AsyncDisposable {
   private readonly inputs: InputSlot[];
   private readonly outputs: OutputSlot[];
   private readonly customs: CustomSlot[];
+  private readonly filters: FilterSlotWithInit[];
+  private readonly hooks: InputBufferHooks;
   private readonly router: Router<OutputQueue>;
   /** Chunks that filled up and wait to be dispatched. */
   private readonly ready: Chunk[] = [];
@@ -80,7 +86,17 @@ export class Engine implements AsyncDisposable {
     this.flushSeconds = options.flush ?? 1;
     this.grace = options.grace ?? 5;
     const store = options.chunkStore ?? new MemoryChunkStore();
-    const hooks = { store, filters: options.filters, chunkFull: (chunk: Chunk) => this.chunkFull(chunk) };
+    const filterSpecs = options.filters ?? [];
+    this.filters = filterSpecs.map((spec, index) =>
+      createFilterSlot(spec, index, {
+        log: this.log,
+        scheduler: this.scheduler,
+        parsers: options.parsers,
+        addEmitter: (owner, name, memBufLimit) => this.addEmitter(owner, name, memBufLimit),
+      }),
+    );
+    const filters = this.filters.length > 0 ? new FilterStage(this.filters) : undefined;
+    const hooks = (this.hooks = { store, filters, chunkFull: (chunk: Chunk) => this.chunkFull(chunk) });
     const engine = {
       log: this.log,
       scheduler: this.scheduler,
@@ -105,7 +121,10 @@ export class Engine implements AsyncDisposable {
     return this.stateNow;
   }
 
-  /** Initialises customs, inputs then outputs in config order, runs the outputs' pre-run, and starts the flush timer. */
+  /**
+   * Initialises customs, filters (before any input can append), inputs then outputs in config
+   * order, runs the outputs' pre-run, and starts the flush timer.
+   */
   async start(): Promise<void> {
     if (this.stateNow !== 'new') throw new CoreError('INIT_FAILED', 'the engine was already started');
     // Inputs may append while outputs initialise (a Go init runs off the event loop), but
@@ -116,6 +135,10 @@ export class Engine implements AsyncDisposable {
       for (const custom of this.customs) {
         current = `custom '${custom.name}'`;
         custom.instance = await custom.init();
+      }
+      for (const filter of this.filters) {
+        current = `filter '${filter.name}'`;
+        filter.instance = await filter.init();
       }
       for (const input of this.inputs) {
         current = `input '${input.buffer.name}'`;
@@ -268,6 +291,21 @@ export class Engine implements AsyncDisposable {
     }
     for (const custom of this.customs) await exitInstance(custom, custom.log, async (instance) => void (await instance.exit?.()));
     for (const { buffer } of this.inputs) await exitInstance(buffer, buffer.log, async (instance) => void (await instance.exit?.()));
+    for (const filter of this.filters) await exitInstance(filter, filter.log, async (instance) => void (await instance.exit?.()));
+  }
+
+  /**
+   * An emitter input for filter `owner` (rewrite_tag): an input like any other — its own
+   * buffer, Mem_Buf_Limit, metrics — whose records start the filter chain again under their new tag.
+   */
+  private addEmitter(owner: string, name: string, memBufLimit: number): { emitter: FilterEmitter; index: number } {
+    if (this.inputs.some(({ buffer }) => buffer.name === name)) {
+      throw new CoreError('INIT_FAILED', `${owner}: Emitter_Name '${name}' is already the name of an input. Give the emitter another name.`);
+    }
+    const slot = createEmitterSlot(this.inputs.length, name, memBufLimit, this.log, this.hooks);
+    if (this.stateNow === 'stopping' || this.stateNow === 'stopped') slot.buffer.accepting = false;
+    this.inputs.push(slot);
+    return { index: slot.buffer.index, emitter: slot.emitter };
   }
 
   /** What is unhealthy right now, one line per instance that says so (empty when all is well). */
@@ -277,9 +315,10 @@ export class Engine implements AsyncDisposable {
   }
 
   /** Counters of every instance. */
-  metrics(): { inputs: InstanceMetrics[]; outputs: InstanceMetrics[] } {
+  metrics(): { inputs: InstanceMetrics[]; filters: FilterMetrics[]; outputs: InstanceMetrics[] } {
     return {
       inputs: this.inputs.map(({ buffer }) => ({ ...buffer.metrics })),
+      filters: this.filters.map(({ metrics }) => ({ ...metrics })),
       outputs: this.outputs.map(({ queue }) => ({ ...queue.metrics })),
     };
   }

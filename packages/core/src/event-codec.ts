@@ -1,5 +1,6 @@
 import { EventTime, MsgpackReader, type MsgpackValue, type MsgpackWriter } from '@tributary/msgpack';
 import { CoreError } from './errors.js';
+import { RecordMap } from './record-map.js';
 
 /**
  * How records are laid out in a chunk: `v2` is Fluent Bit ≥ 2.1's
@@ -8,8 +9,8 @@ import { CoreError } from './errors.js';
  */
 export type EventFormat = 'v2' | 'legacy';
 
-/** A record body or metadata map: an object to encode, or msgpack bytes of a map already encoded. */
-export type EncodedOrObject = { readonly [key: string]: MsgpackValue } | Uint8Array;
+/** A record body or metadata map: an object to encode, msgpack bytes of a map already encoded, or a filter's RecordMap. */
+export type EncodedOrObject = { readonly [key: string]: MsgpackValue } | Uint8Array | RecordMap;
 
 /** One decoded log event. */
 export interface LogEvent {
@@ -45,6 +46,7 @@ export function writeEvent(
 
 function writeMapOrBytes(writer: MsgpackWriter, value: EncodedOrObject): void {
   if (value instanceof Uint8Array) writer.writeRaw(value);
+  else if (value instanceof RecordMap) value.writeTo(writer);
   else writer.writeMap(value);
 }
 

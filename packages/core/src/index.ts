@@ -5,9 +5,18 @@ export { Engine, type EngineOptions, type EngineState } from './engine.js';
 export type { EngineCustomSpec, EngineInputSpec, EngineOutputSpec } from './engine-instances.js';
 export { CoreError, type CoreErrorCode } from './errors.js';
 export { decodeEvents, forEachRawEvent, toLegacyEvents, writeEvent, type EncodedOrObject, type EventFormat, type LogEvent, type RawEventVisitor } from './event-codec.js';
-export type { FilterChain } from './filter-chain.js';
+export type { EngineFilterSpec } from './engine-filters.js';
+export {
+  defineFilter,
+  type FilterContext,
+  type FilterEmitter,
+  type FilterEvent,
+  type FilterInstance,
+  type FilterPlugin,
+  type FilterResult,
+} from './filter-plugin.js';
 export { createRouteMatcher, matchTag, type RouteSpec } from './match.js';
-export { createMetrics, type InstanceMetrics } from './metrics.js';
+export { createFilterMetrics, createMetrics, type FilterMetrics, type InstanceMetrics } from './metrics.js';
 export { isNetworkKey, networkConfigMap, resolveNetwork, type NetworkSettings, type NetworkSpec, type TlsSettings } from './network.js';
 export { engineOptionsFromPipeline, type PipelineSpec } from './pipeline.js';
 export {
@@ -29,5 +38,6 @@ export {
 export { PluginRegistry } from './plugin-registry.js';
 export { DEFAULT_BACKOFF, mayRetry, RETRY_NONE, RETRY_UNLIMITED, retryDelaySeconds, type Backoff } from './retry.js';
 export { compileRecordAccessor, type RecordAccessor } from './record-accessor.js';
+export { RecordMap } from './record-map.js';
 export { Scheduler, type Timer } from './scheduler.js';
 export type { MultilineJoiner, MultilineSink, ParserLookup, TextParser } from './text-parser.js';

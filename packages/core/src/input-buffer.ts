@@ -1,10 +1,10 @@
 import { messageOf, type Logger } from '@tributary/base';
-import { MsgpackWriter, readClock, type MutableTime } from '@tributary/msgpack';
+import { readClock, type MutableTime, type MsgpackWriter } from '@tributary/msgpack';
 import type { Chunk } from './chunk.js';
 import type { ChunkStore } from './chunk-store.js';
 import { CoreError } from './errors.js';
 import { forEachRawEvent, writeEvent, type EncodedOrObject } from './event-codec.js';
-import type { FilterChain } from './filter-chain.js';
+import type { FilterStage, FilterTarget } from './filter-stage.js';
 import type { InstanceMetrics } from './metrics.js';
 import type { InputInstance } from './plugin.js';
 
@@ -14,7 +14,7 @@ export const NOW = -1;
 /** What the buffer needs from the engine around it. */
 export interface InputBufferHooks {
   readonly store: ChunkStore;
-  readonly filters: FilterChain | undefined;
+  readonly filters: FilterStage | undefined;
   /** A chunk passed 2 MB and takes no more records: dispatch it without waiting for the flush timer. */
   chunkFull(chunk: Chunk): void;
 }
@@ -24,7 +24,7 @@ export interface InputBufferHooks {
  * one open chunk per tag, the bytes held in memory counted against `Mem_Buf_Limit`, and the
  * input paused while it is over the limit and resumed once delivered chunks bring it below.
  */
-export class InputBuffer {
+export class InputBuffer implements FilterTarget {
   instance: InputInstance | undefined;
   /** Chunks still taking records, by tag. */
   readonly open = new Map<string, Chunk>();
@@ -37,7 +37,6 @@ export class InputBuffer {
   resumable = true;
   private pauses = 0;
   private readonly now: MutableTime = { sec: 0, nsec: 0 };
-  private scratch: MsgpackWriter | undefined;
 
   constructor(
     readonly index: number,
@@ -77,31 +76,25 @@ export class InputBuffer {
       nsec = this.now.nsec;
     }
     const filters = this.hooks.filters;
-    if (filters !== undefined && filters.matches(tag)) {
-      const scratch = (this.scratch ??= new MsgpackWriter(4096));
-      scratch.reset();
-      this.encode(scratch, sec, nsec, body, metadata);
-      filters.run(tag, scratch.bytes(), (record) => this.write(tag, record));
+    if (filters !== undefined && filters.slotsFor(tag).length > 0) {
+      filters.run(tag, sec, nsec, body, metadata, this);
     } else {
-      const chunk = this.chunkFor(tag);
-      const before = chunk.size;
-      try {
-        this.encode(chunk.writer, sec, nsec, body, metadata);
-      } catch (error) {
-        // A chunk must only ever hold whole records: roll back the partial one.
-        chunk.writer.length = before;
-        this.dropIfEmpty(tag, chunk);
-        throw error;
-      }
-      this.appended(tag, chunk, before);
+      this.write(tag, sec, nsec, body, metadata);
     }
   }
 
-  /** Appends one record already encoded as an event (what a filter emits). */
-  private write(tag: string, record: Uint8Array): void {
+  /** Writes one record into its tag's chunk, whole or (a value msgpack cannot hold) not at all: a CoreError INVALID_RECORD. */
+  write(tag: string, sec: number, nsec: number, body: EncodedOrObject, metadata: EncodedOrObject | undefined): void {
     const chunk = this.chunkFor(tag);
     const before = chunk.size;
-    chunk.writer.writeRaw(record);
+    try {
+      this.encode(chunk.writer, sec, nsec, body, metadata);
+    } catch (error) {
+      // A chunk must only ever hold whole records: roll back the partial one.
+      chunk.writer.length = before;
+      this.dropIfEmpty(tag, chunk);
+      throw error;
+    }
     this.appended(tag, chunk, before);
   }
 

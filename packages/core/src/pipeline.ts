@@ -22,7 +22,7 @@ export interface PipelineSpec {
   readonly service: { flush: number; grace: number; schedulerBase: number; schedulerCap: number };
   readonly inputs: ReadonlyArray<SectionSpec & { tag?: string | undefined; memBufLimit: number }>;
   readonly outputs: ReadonlyArray<SectionSpec & { match?: string | undefined; matchRegex?: string | undefined; retryLimit: number; workers: number }>;
-  readonly filters?: readonly SectionSpec[];
+  readonly filters?: ReadonlyArray<SectionSpec & { match?: string | undefined; matchRegex?: string | undefined }>;
   readonly customs?: readonly SectionSpec[];
 }
 
@@ -31,13 +31,6 @@ export interface PipelineSpec {
  * plugin name is an error naming where it was written and the plugins that exist.
  */
 export function engineOptionsFromPipeline(pipeline: PipelineSpec, registry: PluginRegistry, logger?: Logger): EngineOptions {
-  const filter = pipeline.filters?.[0];
-  if (filter) {
-    throw new CoreError(
-      'UNKNOWN_PLUGIN',
-      atLocation(filter.source, `filter '${filter.name}' is not available: Tributary has no filters yet. Remove the [FILTER] section.`),
-    );
-  }
   const inputs = pipeline.inputs.map((section) => ({
     plugin: registry.input(section.name) ?? unknown('input', section, registry.inputs.map((p) => p.name)),
     tag: section.tag,
@@ -58,6 +51,14 @@ export function engineOptionsFromPipeline(pipeline: PipelineSpec, registry: Plug
     properties: section.properties,
     coreProperties: section.coreProperties,
   }));
+  const filters = (pipeline.filters ?? []).map((section) => ({
+    plugin: registry.filter(section.name) ?? unknown('filter', section, registry.filters.map((p) => p.name)),
+    alias: section.alias,
+    match: section.match,
+    matchRegex: section.matchRegex,
+    logLevel: section.logLevel,
+    properties: section.properties,
+  }));
   const customs = (pipeline.customs ?? []).map((section) => ({
     plugin: registry.custom(section.name) ?? unknown('custom', section, registry.customs.map((p) => p.name)),
     alias: section.alias,
@@ -66,6 +67,7 @@ export function engineOptionsFromPipeline(pipeline: PipelineSpec, registry: Plug
   }));
   return {
     inputs,
+    filters,
     outputs,
     customs,
     flush: pipeline.service.flush,

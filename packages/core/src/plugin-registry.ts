@@ -1,3 +1,4 @@
+import type { FilterPlugin } from './filter-plugin.js';
 import type { CustomPlugin, InputPlugin, OutputPlugin } from './plugin.js';
 
 /**
@@ -9,11 +10,27 @@ export class PluginRegistry {
   private readonly inputList: InputPlugin[] = [];
   private readonly outputList: OutputPlugin[] = [];
   private readonly customList: CustomPlugin[] = [];
+  private readonly filterList: FilterPlugin[] = [];
 
-  constructor(plugins: { inputs?: readonly InputPlugin[]; outputs?: readonly OutputPlugin[]; customs?: readonly CustomPlugin[] } = {}) {
+  constructor(
+    plugins: { inputs?: readonly InputPlugin[]; filters?: readonly FilterPlugin[]; outputs?: readonly OutputPlugin[]; customs?: readonly CustomPlugin[] } = {},
+  ) {
     for (const input of plugins.inputs ?? []) this.addInput(input);
+    for (const filter of plugins.filters ?? []) this.addFilter(filter);
     for (const output of plugins.outputs ?? []) this.addOutput(output);
     for (const custom of plugins.customs ?? []) this.addCustom(custom);
+  }
+
+  addFilter(plugin: FilterPlugin): void {
+    this.filterList.push(plugin);
+  }
+
+  filter(name: string): FilterPlugin | undefined {
+    return find(this.filterList, name);
+  }
+
+  get filters(): readonly FilterPlugin[] {
+    return this.filterList;
   }
 
   addCustom(plugin: CustomPlugin): void {

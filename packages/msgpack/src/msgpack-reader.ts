@@ -55,10 +55,15 @@ export class MsgpackReader {
 
   /** Points the cursor at other bytes, keeping its options (and string cache). */
   reset(bytes: Uint8Array, offset = 0, limit = bytes.length): void {
-    this.bytes = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
     this.offset = offset;
     this.limit = limit;
+    if (bytes === this.bytes) return;
+    const previous = this.bytes as Buffer | undefined;
+    this.bytes = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    // A reader pointed again and again at one scratch buffer (a filter chain's) keeps its view.
+    if (previous === undefined || previous.buffer !== bytes.buffer || previous.byteOffset !== bytes.byteOffset || previous.byteLength < bytes.byteLength) {
+      this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
+    }
   }
 
   get done(): boolean {
@@ -172,6 +177,11 @@ export class MsgpackReader {
     }
   }
 
+  /** The last str as `read()` decodes it (see `invalidUtf8` and `cacheShortStrings`). */
+  string(): string | Buffer {
+    return this.decodeString();
+  }
+
   private decodeString(): string | Buffer {
     const { bytes, start, end } = this;
     const cache = this.cache;
@@ -180,14 +190,19 @@ export class MsgpackReader {
       if (known !== undefined) return known;
     }
     let ascii = true;
+    let short = '';
+    const inJs = end - start <= SHORT_JS_DECODE;
     for (let i = start; i < end; i++) {
-      if (bytes[i]! >= 0x80) {
+      const byte = bytes[i]!;
+      if (byte >= 0x80) {
         ascii = false;
         break;
       }
+      // Building a short string here costs less than a call into Buffer's C++ decoder.
+      if (inJs) short += String.fromCharCode(byte);
     }
     if (ascii) {
-      const text = bytes.toString('latin1', start, end);
+      const text = inJs ? short : bytes.toString('latin1', start, end);
       if (cache !== undefined && end - start <= ShortStringCache.MAX_BYTES) cache.remember(bytes, start, end, text);
       return text;
     }
@@ -214,6 +229,9 @@ export class MsgpackReader {
 }
 
 const EMPTY = new Uint8Array(0);
+
+/** ASCII strings up to this many bytes are decoded in JavaScript. */
+const SHORT_JS_DECODE = 16;
 
 /** `map[key] = value`, where a `__proto__` key becomes an own property (as JSON.parse makes it) instead of replacing the prototype. */
 function setKey(map: Record<string, unknown>, key: string, value: unknown): void {

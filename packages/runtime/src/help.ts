@@ -1,4 +1,4 @@
-import { networkConfigMap, type ConfigMap, type InputPlugin, type OutputPlugin, type PluginRegistry } from '@tributary/core';
+import { networkConfigMap, type ConfigMap, type FilterPlugin, type InputPlugin, type OutputPlugin, type PluginRegistry } from '@tributary/core';
 
 const OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['-c  --config=FILE', 'specify an optional configuration file'],
@@ -24,12 +24,14 @@ const OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['-V, --version', 'show version number'],
 ];
 
-/** The general help: usage, options, and every input and output, loaded Go plugins included. */
+/** The general help: usage, options, and every input, filter and output, loaded Go plugins included. */
 export function generalHelp(registry: PluginRegistry, command = 'agent'): string {
   const lines = [`Usage: ${command} [OPTION]`, '', 'Available Options'];
   for (const [flag, text] of OPTIONS) lines.push(`  ${flag.padEnd(22)}${text}`);
   lines.push('', 'Inputs');
   for (const plugin of registry.inputs) lines.push(`  ${plugin.name.padEnd(22)}${plugin.description}`);
+  lines.push('', 'Filters');
+  for (const plugin of registry.filters) lines.push(`  ${plugin.name.padEnd(22)}${plugin.description}`);
   lines.push('', 'Outputs');
   for (const plugin of registry.outputs) lines.push(`  ${plugin.name.padEnd(22)}${plugin.description}`);
   lines.push('', 'Internal', ' Event Loop  = Node.js libuv', '');
@@ -40,16 +42,17 @@ export function generalHelp(registry: PluginRegistry, command = 'agent'): string
  * One plugin's help: its description and every property with type, default and meaning — the
  * network keys (`Listen`/`Host`, `Port`, `tls.*`, `net.*`) of a plugin that declares a network.
  */
-export function pluginHelp(plugin: InputPlugin | OutputPlugin): string {
+export function pluginHelp(plugin: InputPlugin | FilterPlugin | OutputPlugin): string {
   const lines = ['HELP', `${plugin.name} ${plugin.kind} plugin`, '', 'DESCRIPTION', plugin.description, '', 'OPTIONS'];
   const configMap: ConfigMap | undefined = plugin.configMap;
   if (configMap === undefined) {
     lines.push('This plugin declares no properties (a Go plugin): every property is passed to it as written.');
   } else {
-    const all = plugin.network ? { ...configMap, ...networkConfigMap(plugin.network) } : configMap;
+    const network = plugin.kind === 'filter' ? undefined : plugin.network;
+    const all = network ? { ...configMap, ...networkConfigMap(network) } : configMap;
     if (Object.keys(all).length === 0) lines.push('This plugin has no properties.');
     for (const [key, spec] of Object.entries(all)) {
-      lines.push(key.padEnd(20) + spec.description);
+      lines.push(`${key} `.padEnd(20) + spec.description);
       lines.push(' '.repeat(20) + `> type: ${spec.type}` + (spec.default === undefined ? '' : `, default: ${spec.default}`));
       lines.push('');
     }

@@ -1,8 +1,9 @@
-import type { InstanceMetrics } from '@tributary/core';
+import type { FilterMetrics, InstanceMetrics } from '@tributary/core';
 
-/** The counters the monitoring API reports, per input and output instance. */
+/** The counters the monitoring API reports, per input, filter and output instance. */
 export interface EngineMetrics {
   inputs: InstanceMetrics[];
+  filters?: FilterMetrics[];
   outputs: InstanceMetrics[];
 }
 
@@ -10,7 +11,12 @@ export interface EngineMetrics {
 export function metricsJson(metrics: EngineMetrics) {
   return {
     input: Object.fromEntries(metrics.inputs.map((m) => [m.name, { records: m.records, bytes: m.bytes, ...(m.restarts > 0 ? { tributary_restarts: m.restarts } : {}) }])),
-    filter: {},
+    filter: Object.fromEntries(
+      (metrics.filters ?? []).map((m) => [
+        m.name,
+        { drop_records: m.dropRecords, add_records: m.addRecords, records: m.records, bytes: m.bytes, drop_bytes: m.dropBytes, ...(m.errors > 0 ? { tributary_errors: m.errors } : {}) },
+      ]),
+    ),
     output: Object.fromEntries(
       metrics.outputs.map((m) => [
         m.name,
@@ -43,14 +49,23 @@ const PROMETHEUS: ReadonlyArray<readonly [kind: 'input' | 'output', name: string
   ['output', 'tributary_output_restarts_total', 'Number of restarts of the plugin host process (tributary.isolation process).', (m) => m.restarts],
 ];
 
+const PROMETHEUS_FILTER: ReadonlyArray<readonly [name: string, help: string, value: (m: FilterMetrics) => number]> = [
+  ['fluentbit_filter_records_total', 'Total number of new records processed.', (m) => m.records],
+  ['fluentbit_filter_bytes_total', 'Total number of new bytes processed.', (m) => m.bytes],
+  ['fluentbit_filter_add_records_total', 'Total number of new added records.', (m) => m.addRecords],
+  ['fluentbit_filter_drop_records_total', 'Total number of dropped records.', (m) => m.dropRecords],
+  ['fluentbit_filter_drop_bytes_total', 'Total number of dropped bytes.', (m) => m.dropBytes],
+  ['tributary_filter_errors_total', 'Number of filter calls that failed (the record was kept as it was).', (m) => m.errors],
+];
+
 /** `/api/v1/metrics/prometheus`: one counter family per metric, labelled by instance name. */
 export function prometheusText(metrics: EngineMetrics): string {
   const lines: string[] = [];
-  for (const [kind, name, help, value] of PROMETHEUS) {
+  const family = <M extends { name: string }>(name: string, help: string, instances: readonly M[], value: (m: M) => number) => {
     lines.push(`# HELP ${name} ${help}`, `# TYPE ${name} counter`);
-    for (const instance of kind === 'input' ? metrics.inputs : metrics.outputs) {
-      lines.push(`${name}{name="${instance.name.replace(/["\\\n]/g, '_')}"} ${value(instance)}`);
-    }
-  }
+    for (const instance of instances) lines.push(`${name}{name="${instance.name.replace(/["\\\n]/g, '_')}"} ${value(instance)}`);
+  };
+  for (const [kind, name, help, value] of PROMETHEUS) family(name, help, kind === 'input' ? metrics.inputs : metrics.outputs, value);
+  for (const [name, help, value] of PROMETHEUS_FILTER) family(name, help, metrics.filters ?? [], value);
   return `${lines.join('\n')}\n`;
 }

@@ -1,6 +1,7 @@
 import { basename } from 'node:path';
 import type { PluginFile } from '@tributary/config';
-import { PluginRegistry, type InputPlugin, type OutputPlugin } from '@tributary/core';
+import { PluginRegistry, type FilterPlugin, type InputPlugin, type OutputPlugin } from '@tributary/core';
+import { builtinFilters } from '@tributary/filters';
 import { builtinInputs } from '@tributary/inputs';
 import type { GoPluginHost } from '@tributary/output-abi';
 import { builtinOutputs } from '@tributary/outputs';
@@ -9,6 +10,7 @@ import { RuntimeError } from './runtime-error.js';
 /** Plugins an application adds to the built-in ones (kong-sidecar's `kong` input). */
 export interface ExtraPlugins {
   readonly inputs?: readonly InputPlugin[];
+  readonly filters?: readonly FilterPlugin[];
   readonly outputs?: readonly OutputPlugin[];
 }
 
@@ -16,6 +18,7 @@ export interface ExtraPlugins {
 export function createRegistry(extra: ExtraPlugins = {}): PluginRegistry {
   return new PluginRegistry({
     inputs: [...builtinInputs, ...(extra.inputs ?? [])],
+    filters: [...builtinFilters, ...(extra.filters ?? [])],
     outputs: [...builtinOutputs, ...(extra.outputs ?? [])],
   });
 }

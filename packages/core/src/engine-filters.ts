@@ -1,0 +1,75 @@
+import type { Logger, LogLevel } from '@tributary/base';
+import { resolveConfig, type ConfigMap, type ConfigOf, type Property } from './config-map.js';
+import { CoreError } from './errors.js';
+import type { FilterContext, FilterEmitter, FilterInstance, FilterPlugin } from './filter-plugin.js';
+import type { FilterSlot } from './filter-stage.js';
+import { createRouteMatcher, type RouteSpec } from './match.js';
+import { createFilterMetrics } from './metrics.js';
+import type { Scheduler } from './scheduler.js';
+import type { ParserLookup } from './text-parser.js';
+
+/** One `[FILTER]` of the pipeline. */
+export interface EngineFilterSpec extends RouteSpec {
+  readonly plugin: FilterPlugin;
+  readonly alias?: string | undefined;
+  readonly logLevel?: LogLevel | undefined;
+  /** The plugin's own properties (Match, Match_Regex, Alias, Log_Level excluded). */
+  readonly properties?: readonly Property[];
+}
+
+/** What a filter's context needs of the engine. */
+export interface FilterEngineSide {
+  readonly log: Logger;
+  readonly scheduler: Scheduler;
+  readonly parsers: ParserLookup | undefined;
+  /** Adds an emitter input for filter `owner` and returns it with its input index. */
+  addEmitter(owner: string, name: string, memBufLimit: number): { readonly emitter: FilterEmitter; readonly index: number };
+}
+
+/** A filter's slot in the stage and how to start its instance. */
+export interface FilterSlotWithInit extends FilterSlot {
+  init(): Promise<FilterInstance>;
+}
+
+/** Validates a `[FILTER]` (its properties and Match) and builds its slot and context. */
+export function createFilterSlot(spec: EngineFilterSpec, index: number, engine: FilterEngineSide): FilterSlotWithInit {
+  const { plugin } = spec;
+  const name = spec.alias ?? `${plugin.name}.${index}`;
+  const log = engine.log.child(`filter:${plugin.name}:${name}`, spec.logLevel);
+  const properties = spec.properties ?? [];
+  const config = resolveConfig(name, plugin.configMap, properties, (message) => log.warn(message));
+  const hasRoute = spec.match !== undefined || spec.matchRegex !== undefined;
+  if (!hasRoute) log.warn(`NO match rule for ${name} filter instance, unloading. Add 'Match *' or a tag pattern.`);
+  const slot: FilterSlotWithInit = {
+    name,
+    log,
+    metrics: createFilterMetrics(name),
+    matches: hasRoute ? createRouteMatcher(spec) : () => false,
+    instance: undefined,
+    emitterInput: -1,
+    init: async () => plugin.init(context as never),
+  };
+  const context: FilterContext<ConfigOf<ConfigMap>> = {
+    config,
+    properties,
+    name,
+    log,
+    parser: (parserName) => {
+      const found = engine.parsers?.find(parserName);
+      if (!found) throw new CoreError('UNKNOWN_PARSER', `${name}: parser '${parserName}' is not defined. Define it in a [PARSER] section of a Parsers_File, or name one of Fluent Bit's stock parsers.`);
+      return found;
+    },
+    multiline: (names, sink) => {
+      if (!engine.parsers?.multiline) throw new CoreError('UNKNOWN_PARSER', `${name}: no multiline parsers are available to this pipeline.`);
+      return engine.parsers.multiline(names, sink);
+    },
+    emitter: ({ name: emitterName, memBufLimit }) => {
+      if (slot.emitterInput >= 0) throw new CoreError('INIT_FAILED', `${name}: a filter has at most one emitter.`);
+      const { emitter, index: input } = engine.addEmitter(name, emitterName, memBufLimit);
+      slot.emitterInput = input;
+      return emitter;
+    },
+    every: (ms, tick) => void engine.scheduler.every(ms, tick),
+  };
+  return slot;
+}
