@@ -1,5 +1,6 @@
 import { CoreError, defineOutput } from '@tributary/core';
-import { EventTime, MsgpackReader, type MsgpackKind } from '@tributary/msgpack';
+import { MsgpackReader, type EventTime } from '@tributary/msgpack';
+import { readEventHeader } from './event-header.js';
 import { printMsgpackObject } from './fluent-bit-text.js';
 import { jsonNumber, jsonString, msgpackToJson } from './fluent-bit-json.js';
 
@@ -57,31 +58,10 @@ function printRecords(data: Uint8Array, tag: string): string {
   let out = '';
   for (let n = 0; !reader.done; n++) {
     reader.next(); // [header, body]
-    const { time, metadata } = readHeader(reader);
+    const { time, metadata } = readEventHeader(reader, printMsgpackObject);
     out += `[${n}] ${tag}: [[${time.sec}.${String(time.nsec).padStart(9, '0')}, ${metadata}], ${printMsgpackObject(reader)}]\n`;
   }
   return out;
-}
-
-/** Reads a v2 `[time, meta]` or legacy `time` header; metadata printed as msgpack-c does. */
-function readHeader(reader: MsgpackReader): { time: EventTime; metadata: string } {
-  const kind = reader.next();
-  if (kind === 'array') {
-    const items = reader.size;
-    const time = readTime(reader);
-    const metadata = items > 1 ? printMsgpackObject(reader) : '{}';
-    for (let i = 2; i < items; i++) reader.skip();
-    return { time, metadata };
-  }
-  return { time: readTimeFrom(reader, kind), metadata: '{}' };
-}
-
-function readTime(reader: MsgpackReader): EventTime {
-  return readTimeFrom(reader, reader.next());
-}
-
-function readTimeFrom(reader: MsgpackReader, kind: MsgpackKind): EventTime {
-  return reader.eventTime(kind) ?? new EventTime(0, 0);
 }
 
 function jsonRecords(data: Uint8Array, format: string, dateKey: string, dateFormat: string): string {
@@ -89,7 +69,7 @@ function jsonRecords(data: Uint8Array, format: string, dateKey: string, dateForm
   const records: string[] = [];
   while (!reader.done) {
     reader.next();
-    const { time } = readHeader(reader);
+    const { time } = readEventHeader(reader);
     const body = msgpackToJson(reader);
     const date = `${dateKey}:${formatDate(time, dateFormat)}`;
     records.push(body === '{}' ? `{${date}}` : `{${date},${body.slice(1)}`);
