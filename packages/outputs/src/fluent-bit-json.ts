@@ -12,7 +12,8 @@ export function msgpackToJson(reader: MsgpackReader): string {
     case 'bool': return reader.value ? 'true' : 'false';
     case 'uint': case 'int': return String(reader.value);
     case 'float': return jsonNumber(reader.value as number);
-    case 'str': case 'bin': case 'ext': return jsonString(reader.text());
+    case 'str': return jsonString(reader.string() as string);
+    case 'bin': case 'ext': return jsonString(reader.text());
     case 'array': {
       const size = reader.size;
       const items: string[] = [];
@@ -39,8 +40,12 @@ export function jsonNumber(value: number): string {
   return text.includes('e') ? text.replace(/\.?0+e/, 'e') : text.replace(/\.?0+$/, '');
 }
 
+const NEEDS_ESCAPE = /[^\x20-\x21\x23-\x5b\x5d-\x7e]/;
+
 /** A JSON string with Fluent Bit's escapes: control characters and non-ASCII as `\uXXXX`. */
 export function jsonString(text: string): string {
+  // Most strings need no escape at all: one regex test instead of a loop over every character.
+  if (!NEEDS_ESCAPE.test(text)) return `"${text}"`;
   let out = '"';
   for (let i = 0; i < text.length; i++) {
     const c = text.charCodeAt(i);

@@ -1,0 +1,128 @@
+import { createServer, type IncomingMessage, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { gunzipSync } from 'node:zlib';
+import { decode } from '@msgpack/msgpack';
+import { createLogger } from '@tributary/base';
+import { Engine, type Property } from '@tributary/core';
+import { manualInput } from '@tributary/core/testing';
+import { afterEach, describe, expect, it } from 'vitest';
+import { httpOutput } from './http.js';
+
+interface Received {
+  method: string;
+  url: string;
+  headers: string[];
+  body: Buffer;
+}
+
+const servers: Server[] = [];
+afterEach(() => Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve)))));
+
+/** A real HTTP server on loopback answering with `statuses` in turn (then 200), keeping what it got. */
+async function httpServer(statuses: number[] = []) {
+  const received: Received[] = [];
+  const server = createServer((req: IncomingMessage, res) => {
+    const parts: Buffer[] = [];
+    req.on('data', (part: Buffer) => parts.push(part));
+    req.on('end', () => {
+      received.push({ method: req.method!, url: req.url!, headers: req.rawHeaders, body: Buffer.concat(parts) });
+      res.writeHead(statuses.shift() ?? 200).end('answer');
+    });
+  });
+  servers.push(server);
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  return { port: (server.address() as AddressInfo).port, received };
+}
+
+async function run(port: number, properties: Array<[string, string]>, bodies: Array<Record<string, unknown>>, tag = 'app') {
+  const input = manualInput();
+  const logs: string[] = [];
+  const props = (pairs: Array<[string, string]>) => pairs.map(([key, value]): Property => ({ key, value }));
+  const engine = new Engine({
+    inputs: [{ plugin: input.plugin, tag }],
+    outputs: [{ plugin: httpOutput, match: '*', retryLimit: 3, properties: props(properties), coreProperties: props([['host', '127.0.0.1'], ['port', String(port)]]) }],
+    grace: 5,
+    backoff: { base: 0.05, cap: 0.1 },
+    random: () => 0.5,
+    logger: createLogger({ level: 'warn', sink: { write: (line) => void logs.push(line) } }),
+  });
+  await engine.start();
+  for (const [i, body] of bodies.entries()) input.appendAt(1_700_000_000 + i, 500_000_000, body as never);
+  engine.flush();
+  await new Promise((resolve) => setTimeout(resolve, 300));
+  // Shutdown runs the pending retries at once and waits for them (within Grace).
+  await engine.stop();
+  return { logs: logs.join(''), metrics: engine.metrics().outputs[0]! };
+}
+
+const headerPairs = (raw: string[]) => Array.from({ length: raw.length / 2 }, (_, i) => [raw[2 * i]!, raw[2 * i + 1]!]);
+
+describe('http output against a real HTTP server', () => {
+  it('posts json: one array per chunk, Fluent Bit\'s headers in its order, the date first', async () => {
+    const server = await httpServer();
+    await run(server.port, [['uri', 'logs'], ['header', 'X-Key  secret value'], ['header_tag', 'X-Tag'], ['http_user', 'u'], ['http_passwd', 'p']], [{ msg: 'a' }, { msg: 'b', n: 1.5 }]);
+    expect(server.received).toHaveLength(1);
+    const [request] = server.received;
+    expect([request!.method, request!.url]).toEqual(['POST', '/logs']);
+    expect(request!.body.toString()).toBe('[{"date":1700000000.5,"msg":"a"},{"date":1700000001.5,"msg":"b","n":1.5}]');
+    const names = headerPairs(request!.headers).map(([key]) => key);
+    expect(names.filter((key) => !['Host', 'Connection', 'Content-Length'].includes(key))).toEqual(['Content-Type', 'X-Tag', 'Authorization', 'User-Agent', 'X-Key']);
+    expect(Object.fromEntries(headerPairs(request!.headers))).toMatchObject({
+      'Content-Type': 'application/json',
+      'X-Tag': 'app',
+      Authorization: `Basic ${Buffer.from('u:p').toString('base64')}`,
+      'User-Agent': 'Fluent-Bit',
+      'X-Key': 'secret value',
+    });
+  });
+
+  it('json_lines gzipped, with another date key and format, checked by decompressing', async () => {
+    const server = await httpServer();
+    await run(server.port, [['format', 'json_lines'], ['compress', 'gzip'], ['json_date_key', 'ts'], ['json_date_format', 'iso8601']], [{ msg: 'a' }, { msg: 'b' }]);
+    const [request] = server.received;
+    expect(Object.fromEntries(headerPairs(request!.headers))).toMatchObject({ 'Content-Type': 'application/x-ndjson', 'Content-Encoding': 'gzip' });
+    expect(gunzipSync(request!.body).toString()).toBe('{"ts":"2023-11-14T22:13:20.500000Z","msg":"a"}\n{"ts":"2023-11-14T22:13:21.500000Z","msg":"b"}\n');
+  });
+
+  it('msgpack sends the chunk in Fluent Bit\'s event format; json_date_key off leaves the date out', async () => {
+    const server = await httpServer();
+    await run(server.port, [['format', 'msgpack']], [{ msg: 'a' }]);
+    expect(decode(server.received[0]!.body)).toMatchObject([[expect.anything(), {}], { msg: 'a' }]);
+    const plain = await httpServer();
+    await run(plain.port, [['format', 'json_stream'], ['json_date_key', 'off']], [{ a: 1 }, { b: 2 }]);
+    expect(plain.received[0]!.body.toString()).toBe('{"a":1}{"b":2}');
+  });
+
+  it('retries a 500 and delivers once the server answers 200: sent twice, delivered once', async () => {
+    const server = await httpServer([500]);
+    const { metrics } = await run(server.port, [], [{ msg: 'a' }]);
+    expect(server.received).toHaveLength(2);
+    expect(server.received[0]!.body).toEqual(server.received[1]!.body);
+    expect(metrics).toMatchObject({ retries: 1, procRecords: 1, droppedRecords: 0 });
+  });
+
+  it('drops a chunk the server answers 400 to, counting it, and never sends it again; 429 is retried', async () => {
+    const bad = await httpServer([400]);
+    const { metrics, logs } = await run(bad.port, [], [{ msg: 'a' }]);
+    expect(bad.received).toHaveLength(1);
+    expect(metrics).toMatchObject({ errors: 1, droppedRecords: 1, retries: 0 });
+    expect(logs).toMatch(/HTTP status=400\nanswer \(the chunk is dropped/);
+    const busy = await httpServer([429]);
+    expect((await run(busy.port, [], [{ msg: 'a' }])).metrics).toMatchObject({ retries: 1, procRecords: 1 });
+  });
+
+  it('retries when nothing listens, naming where it tried', async () => {
+    const server = await httpServer();
+    const port = server.port;
+    await new Promise((resolve) => servers.pop()!.close(resolve));
+    const { metrics, logs } = await run(port, [], [{ msg: 'a' }]);
+    expect(metrics.retries).toBeGreaterThan(0);
+    expect(logs).toContain(`could not flush records to http://127.0.0.1:${port}/: connect ECONNREFUSED`);
+  });
+
+  it('refuses gelf, another compression and another method with the fix', async () => {
+    await expect(run(1, [['format', 'gelf']], [])).rejects.toThrow(/gelf is not in Tributary yet/);
+    await expect(run(1, [['compress', 'zstd']], [])).rejects.toThrow(/gzip only/);
+    await expect(run(1, [['http_method', 'GET']], [])).rejects.toThrow(/POST or PUT/);
+  });
+});

@@ -1,0 +1,119 @@
+import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type OutgoingHttpHeaders } from 'node:http';
+import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { CoreError, defineOutput, type FlushResult } from '@tributary/core';
+import { splitHeader, statusResult } from './http-status.js';
+import { JSON_DATE_CONFIG, jsonDateSettings, jsonRecords, type JsonFormat } from './json-records.js';
+import { tlsClientOptions } from './tls-client.js';
+
+const gzip = promisify(gzipCallback);
+
+const FORMATS = ['json', 'json_lines', 'json_stream', 'msgpack'] as const;
+type HttpFormat = (typeof FORMATS)[number];
+const CONTENT_TYPE: Record<HttpFormat, string> = {
+  json: 'application/json',
+  json_stream: 'application/json',
+  json_lines: 'application/x-ndjson',
+  msgpack: 'application/msgpack',
+};
+
+/**
+ * Fluent Bit's `http` output (`plugins/out_http/http.c`): each chunk is one request to
+ * `Host:Port/URI` (kept-alive connections, TLS with `tls on`), its records as JSON (`json`,
+ * `json_lines`, `json_stream`, with the date under `json_date_key`) or as the chunk's msgpack,
+ * optionally gzipped, with Fluent Bit's headers in its order. 200–205 is delivered; 4xx other
+ * than 408 and 429 drops the chunk (counted as an error); any other status, a timeout or a
+ * connection error retries it.
+ */
+export const httpOutput = defineOutput({
+  name: 'http',
+  description: 'HTTP Output',
+  network: { role: 'client', defaultPort: 80, tls: true },
+  configMap: {
+    uri: { type: 'string', default: '/', description: 'the path requests go to' },
+    http_method: { type: 'string', default: 'POST', description: 'POST or PUT' },
+    format: { type: 'string', default: 'json', description: 'json, json_lines, json_stream or msgpack' },
+    ...JSON_DATE_CONFIG,
+    header: { type: 'string', multiple: true, description: 'NAME VALUE: a header sent with every request' },
+    header_tag: { type: 'string', description: 'a header that carries the chunk tag' },
+    compress: { type: 'string', description: 'gzip: compress the body' },
+    http_user: { type: 'string', description: 'Basic authentication user' },
+    http_passwd: { type: 'string', default: '', description: 'Basic authentication password' },
+    allow_duplicated_headers: { type: 'bool', default: 'true', description: 'send a Header given twice twice (else the last wins)' },
+    log_response_payload: { type: 'bool', default: 'true', description: 'log the response body with the status' },
+    'http.response_timeout': { type: 'time', default: '60s', description: 'the longest wait for a response' },
+  },
+  init(ctx) {
+    const { config, name, net } = ctx;
+    const format = config.format.toLowerCase() as HttpFormat;
+    if (!FORMATS.includes(format)) {
+      throw new CoreError('INVALID_PROPERTY', `${name}: format ${config.format} is not supported by Tributary: use one of ${FORMATS.join(', ')} (gelf is not in Tributary yet).`);
+    }
+    const method = config.http_method.toUpperCase();
+    if (method !== 'POST' && method !== 'PUT') throw new CoreError('INVALID_PROPERTY', `${name}: http_method must be POST or PUT, not '${config.http_method}'.`);
+    const compress = config.compress?.toLowerCase();
+    if (compress !== undefined && compress !== 'gzip') {
+      throw new CoreError('INVALID_PROPERTY', `${name}: compress ${config.compress} is not supported: Tributary compresses with gzip only.`);
+    }
+    const { dateKey, dateFormat } = jsonDateSettings(name, config);
+    const path = config.uri.startsWith('/') ? config.uri : `/${config.uri}`;
+    const extra = config.header.map((text) => splitHeader(text, name));
+    const agentOptions = { keepAlive: net.keepalive, timeout: net.keepaliveIdleTimeout * 1000 };
+    const agent = net.tls.enabled ? new HttpsAgent({ ...agentOptions, ...tlsClientOptions(net.tls) }) : new HttpAgent(agentOptions);
+    const request = net.tls.enabled ? httpsRequest : httpRequest;
+    const where = `${net.tls.enabled ? 'https' : 'http'}://${net.address}:${net.port}${path}`;
+
+    const headersFor = (tag: string, size: number): OutgoingHttpHeaders => {
+      // Fluent Bit's order: Content-Type, the tag header, Content-Encoding, Authorization, User-Agent, then Header entries.
+      const headers: Record<string, string | string[]> = { 'Content-Type': CONTENT_TYPE[format] };
+      if (config.header_tag) headers[config.header_tag] = tag;
+      if (compress) headers['Content-Encoding'] = 'gzip';
+      if (config.http_user !== undefined) headers.Authorization = `Basic ${Buffer.from(`${config.http_user}:${config.http_passwd}`).toString('base64')}`;
+      headers['User-Agent'] = 'Fluent-Bit';
+      for (const [key, value] of extra) {
+        const existing = headers[key];
+        headers[key] = existing !== undefined && config.allow_duplicated_headers ? [...[existing].flat(), value] : value;
+      }
+      headers['Content-Length'] = String(size);
+      return headers;
+    };
+
+    const send = (body: Uint8Array, tag: string): Promise<FlushResult> =>
+      new Promise((resolve) => {
+        const req = request(
+          { agent, host: net.address, port: net.port, path, method, headers: headersFor(tag, body.length), timeout: config['http.response_timeout'] * 1000 },
+          (res: IncomingMessage) => {
+            const parts: Buffer[] = [];
+            res.on('data', (part: Buffer) => parts.push(part));
+            res.on('error', () => resolve('retry'));
+            res.on('end', () => {
+              const status = res.statusCode ?? 0;
+              const result = statusResult(status);
+              const payload = config.log_response_payload ? Buffer.concat(parts).toString('utf8') : '';
+              if (result === 'ok') ctx.log.debug(`${net.address}:${net.port}, HTTP status=${status}${payload ? `\n${payload}` : ''}`);
+              else ctx.log.error(`${net.address}:${net.port}, HTTP status=${status}${payload ? `\n${payload}` : ''}${result === 'error' ? ' (the chunk is dropped: Fluent Bit does not retry a 4xx)' : ''}`);
+              resolve(result);
+            });
+          },
+        );
+        req.on('timeout', () => req.destroy(new Error(`no response within ${config['http.response_timeout']} s`)));
+        req.on('error', (error) => {
+          ctx.log.error(`could not flush records to ${where}: ${error.message}`);
+          resolve('retry');
+        });
+        req.end(body);
+      });
+
+    return {
+      async flush(chunk) {
+        const payload = format === 'msgpack' ? chunk.data : Buffer.from(jsonRecords(chunk.data, format as JsonFormat, dateKey, dateFormat));
+        const body = compress ? await gzip(payload) : payload;
+        return send(body, chunk.tag);
+      },
+      exit() {
+        agent.destroy();
+      },
+    };
+  },
+});
