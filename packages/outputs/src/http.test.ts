@@ -55,7 +55,7 @@ async function run(port: number, properties: Array<[string, string]>, bodies: Ar
   return { logs: logs.join(''), metrics: engine.metrics().outputs[0]! };
 }
 
-const headerPairs = (raw: string[]) => Array.from({ length: raw.length / 2 }, (_, i) => [raw[2 * i]!, raw[2 * i + 1]!]);
+const headerPairs = (raw: string[]): Array<[string, string]> => Array.from({ length: raw.length / 2 }, (_, i) => [raw[2 * i]!, raw[2 * i + 1]!]);
 
 describe('http output against a real HTTP server', () => {
   it('posts json: one array per chunk, Fluent Bit\'s headers in its order, the date first', async () => {
