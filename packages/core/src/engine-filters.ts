@@ -6,7 +6,7 @@ import type { FilterSlot } from './filter-stage.js';
 import { createRouteMatcher, type RouteSpec } from './match.js';
 import { createFilterMetrics } from './metrics.js';
 import type { Scheduler } from './scheduler.js';
-import type { ParserLookup } from './text-parser.js';
+import { parserAccess, type ParserLookup } from './text-parser.js';
 
 /** One `[FILTER]` of the pipeline. */
 export interface EngineFilterSpec extends RouteSpec {
@@ -54,15 +54,7 @@ export function createFilterSlot(spec: EngineFilterSpec, index: number, engine: 
     properties,
     name,
     log,
-    parser: (parserName) => {
-      const found = engine.parsers?.find(parserName);
-      if (!found) throw new CoreError('UNKNOWN_PARSER', `${name}: parser '${parserName}' is not defined. Define it in a [PARSER] section of a Parsers_File, or name one of Fluent Bit's stock parsers.`);
-      return found;
-    },
-    multiline: (names, sink) => {
-      if (!engine.parsers?.multiline) throw new CoreError('UNKNOWN_PARSER', `${name}: no multiline parsers are available to this pipeline.`);
-      return engine.parsers.multiline(names, sink);
-    },
+    ...parserAccess(name, engine.parsers),
     emitter: ({ name: emitterName, memBufLimit }) => {
       if (slot.emitterInput >= 0) throw new CoreError('INIT_FAILED', `${name}: a filter has at most one emitter.`);
       const { emitter, index: input } = engine.addEmitter(name, emitterName, memBufLimit);

@@ -8,8 +8,7 @@ import type { CustomContext, CustomInstance, CustomPlugin, InputContext, InputIn
 import type { RouteSpec } from './match.js';
 import { routeOf } from './router.js';
 import type { Scheduler, Timer } from './scheduler.js';
-import type { ParserLookup } from './text-parser.js';
-import { CoreError } from './errors.js';
+import { parserAccess, type ParserLookup } from './text-parser.js';
 import type { FilterEmitter } from './filter-plugin.js';
 
 /** One `[INPUT]` of the pipeline. */
@@ -123,15 +122,7 @@ export function createInputSlot(spec: EngineInputSpec, index: number, hooks: Inp
     appendAt: (sec, nsec, body, metadata, tag) => buffer.append(tag ?? buffer.tag, sec, nsec, body, metadata),
     appendEvents: (bytes, tag) => buffer.appendEvents(tag ?? buffer.tag, bytes),
     requestStop: (reason) => engine.requestStop(`${name}: ${reason}`),
-    parser: (parserName) => {
-      const found = engine.parsers?.find(parserName);
-      if (!found) throw new CoreError('UNKNOWN_PARSER', `${name}: parser '${parserName}' is not defined. Define it in a [PARSER] section of a Parsers_File, or name one of Fluent Bit's stock parsers.`);
-      return found;
-    },
-    multiline: (names, sink) => {
-      if (!engine.parsers?.multiline) throw new CoreError('UNKNOWN_PARSER', `${name}: no multiline parsers are available to this pipeline.`);
-      return engine.parsers.multiline(names, sink);
-    },
+    ...parserAccess(name, engine.parsers),
     get paused() {
       return buffer.paused;
     },

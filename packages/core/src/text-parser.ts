@@ -1,3 +1,5 @@
+import { CoreError } from './errors.js';
+
 /**
  * What an input needs of a parser: the record and time one text gives, or undefined when it
  * does not parse. `@tributary/parsers` provides them; core only names the seam.
@@ -23,4 +25,22 @@ export interface ParserLookup {
   find(name: string): TextParser | undefined;
   /** A joiner running these multiline parsers in order; throws, naming it, for a name not defined. */
   multiline?(names: readonly string[], sink: MultilineSink): MultilineJoiner;
+}
+
+/**
+ * The `parser` and `multiline` of a plugin context (an input's, a filter's) over a pipeline's
+ * parsers: a name that is not defined is an error naming the instance and how to define it.
+ */
+export function parserAccess(instance: string, parsers: ParserLookup | undefined): { parser(name: string): TextParser; multiline(names: readonly string[], sink: MultilineSink): MultilineJoiner } {
+  return {
+    parser(name) {
+      const found = parsers?.find(name);
+      if (!found) throw new CoreError('UNKNOWN_PARSER', `${instance}: parser '${name}' is not defined. Define it in a [PARSER] section of a Parsers_File, or name one of Fluent Bit's stock parsers.`);
+      return found;
+    },
+    multiline(names, sink) {
+      if (!parsers?.multiline) throw new CoreError('UNKNOWN_PARSER', `${instance}: no multiline parsers are available to this pipeline.`);
+      return parsers.multiline(names, sink);
+    },
+  };
 }
