@@ -3,3 +3,4 @@ export { atLocation, COMMAND_LINE, formatLocation, type SourceLocation } from '.
 export { excerpt } from './text-excerpt.js';
 export { messageOf, TributaryError } from './tributary-error.js';
 export { parseBoolean, parseDuration, parseInteger, parseLogLevel, parseNumber, parseSize } from './value-parsers.js';
+export { splitQuoted } from './split-quoted.js';

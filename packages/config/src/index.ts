@@ -16,3 +16,4 @@ export type {
 } from './pipeline-config.js';
 export type { RawConfig, RawEntry, RawSection, SectionType } from './raw-config.js';
 export { expandVariables, type VariableScope } from './variables.js';
+export { readUpstreamFile, type UpstreamConfig, type UpstreamNode } from './upstream-file.js';

@@ -1,7 +1,6 @@
-import { atLocation } from '@tributary/base';
+import { atLocation, splitQuoted } from '@tributary/base';
 import { compileRecordAccessor, CoreError, defineFilter, type Property, type RecordMap } from '@tributary/core';
 import { compileFilterRegex, matchableText } from './filter-regex.js';
-import { splitQuoted } from './split-quoted.js';
 
 /** A rule changes the record in place and says whether it did. */
 type Rule = (body: RecordMap) => boolean;

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { atLocation } from '@tributary/base';
+import { atLocation, splitQuoted } from '@tributary/base';
 import { CoreError, defineFilter } from '@tributary/core';
-import { splitQuoted } from './split-quoted.js';
 
 /** A Remove_key / Allowlist_key entry: case-insensitive, exact, or a prefix when it ends in `*`. */
 function keyMatcher(pattern: string): (key: string) => boolean {

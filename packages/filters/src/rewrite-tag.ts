@@ -1,8 +1,7 @@
-import { atLocation, parseBoolean } from '@tributary/base';
+import { atLocation, parseBoolean, splitQuoted } from '@tributary/base';
 import { compileRecordAccessor, CoreError, defineFilter, type Property, type RecordAccessor } from '@tributary/core';
 import { compileFilterRegex } from './filter-regex.js';
 import { compileRecordTemplate, type RecordTemplate } from './record-template.js';
-import { splitQuoted } from './split-quoted.js';
 
 interface RewriteRule {
   readonly field: RecordAccessor;

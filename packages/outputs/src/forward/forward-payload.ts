@@ -1,0 +1,80 @@
+import { createHash } from 'node:crypto';
+import { promisify } from 'node:util';
+import { gzip as gzipCallback } from 'node:zlib';
+import { toLegacyEvents } from '@tributary/core';
+import { MsgpackReader, MsgpackWriter } from '@tributary/msgpack';
+import type { ForwardTarget } from './forward-target.js';
+
+const gzip = promisify(gzipCallback);
+
+/** One chunk as out_forward sends it, and the ack token (`chunk` option) to wait for when acks are on. */
+export interface ForwardPayload {
+  readonly bytes: Uint8Array;
+  readonly chunkId: string | undefined;
+}
+
+/**
+ * A chunk in Fluent Bit's Forward modes (`forward_format.c`, `flush_forward_mode`): `[tag,
+ * [entries], options?]` with the chunk's own event bytes as entries (v2 `[[time, meta], record]`
+ * with `Retain_metadata_in_forward_mode`, else `[time, record]`), `[tag, bin(gzip(entries)),
+ * options]` (CompressedPackedForward) with `Compress gzip`, or entries re-encoded as
+ * `[int seconds, record]` with `Time_as_Integer`. Options: `chunk` (acks: base64 of the first 16
+ * bytes of the entries' SHA-512), `size`, `compressed`, `fluent_signal` 0, then `add_option`s.
+ */
+export async function forwardPayload(target: ForwardTarget, tag: string, data: Uint8Array, records: number): Promise<ForwardPayload> {
+  let entries: Uint8Array = data;
+  if (target.timeAsInteger) entries = integerTimeEntries(data);
+  else if (!target.retainMetadata) {
+    const legacy = new MsgpackWriter(data.length);
+    toLegacyEvents(data, legacy);
+    entries = legacy.bytes();
+  }
+  const chunkId = target.requireAck ? createHash('sha512').update(entries).digest().subarray(0, 16).toString('base64') : undefined;
+  const compressed = target.gzip ? await gzip(entries) : undefined;
+  const writer = new MsgpackWriter(entries.length + 256);
+  writer.writeArrayHeader(target.sendOptions ? 3 : 2);
+  writer.writeString(target.tag ? target.tag(tag) : tag);
+  if (compressed) writer.writeBin(compressed);
+  else {
+    writer.writeArrayHeader(records);
+    writer.writeRaw(entries);
+  }
+  if (target.sendOptions) {
+    const options: Array<[string, string | number]> = [];
+    if (chunkId !== undefined) options.push(['chunk', chunkId]);
+    options.push(['size', records]);
+    if (compressed) options.push(['compressed', 'gzip']);
+    options.push(['fluent_signal', 0]);
+    for (const [key, value] of target.extraOptions) options.push([key, value]);
+    writer.writeMapHeader(options.length);
+    for (const [key, value] of options) {
+      writer.writeString(key);
+      if (typeof value === 'number') writer.writeInteger(value);
+      else writer.writeString(value);
+    }
+  }
+  return { bytes: writer.bytes(), chunkId };
+}
+
+/** Fluentd 0.12's entries: `[seconds, record]`, the time as an integer. */
+function integerTimeEntries(data: Uint8Array): Uint8Array {
+  const reader = new MsgpackReader(data);
+  const writer = new MsgpackWriter(data.length);
+  while (!reader.done) {
+    reader.next(); // [header, body]
+    let kind = reader.next();
+    let items = 0;
+    if (kind === 'array') {
+      items = reader.size;
+      kind = reader.next();
+    }
+    const sec = reader.eventTime(kind)?.sec ?? 0;
+    for (let i = 1; i < items; i++) reader.skip();
+    const bodyStart = reader.offset;
+    reader.skip();
+    writer.writeArrayHeader(2);
+    writer.writeInteger(sec);
+    writer.writeRaw(reader.bytes.subarray(bodyStart, reader.offset));
+  }
+  return writer.bytes();
+}
