@@ -68,7 +68,7 @@ describe('agent with [FILTER] sections (subprocess)', () => {
     const conf = configDir({ 'agent.conf': `${INPUT}[FILTER]\n    Name  grepp\n    Match *\n[OUTPUT]\n    Name null\n    Match *\n` });
     const result = await runAgentToEnd(['-c', conf]);
     expect(result.code).toBe(1);
-    expect(result.stderr).toContain(`${conf}:4: filter plugin 'grepp' does not exist. The available filters are: grep, modify, record_modifier, nest, parser, rewrite_tag, throttle, js.`);
+    expect(result.stderr).toContain(`${conf}:4: filter plugin 'grepp' does not exist. The available filters are: grep, modify, record_modifier, nest, parser, rewrite_tag, throttle, multiline, js.`);
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 

@@ -226,6 +226,13 @@ export class Engine implements AsyncDisposable {
       return;
     }
     this.stateNow = 'stopping';
+    for (const filter of this.filters) {
+      try {
+        filter.instance?.drain?.();
+      } catch (error) {
+        filter.log.error(`drain failed: ${messageOf(error)}`);
+      }
+    }
     for (const { buffer } of this.inputs) {
       buffer.resumable = false;
       buffer.pause('shutdown');

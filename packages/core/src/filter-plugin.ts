@@ -40,8 +40,8 @@ export interface FilterContext<C> {
   readonly log: Logger;
   /** The parser of that name (a Parsers_File's, else a stock one); throws, naming it, when there is none. */
   parser(name: string): TextParser;
-  /** A multiline joiner running these `multiline.parser`s; throws, naming it, for one not defined. */
-  multiline(names: readonly string[], sink: MultilineSink): MultilineJoiner;
+  /** A multiline joiner running these `multiline.parser`s (`keyContent` for all of them); throws, naming it, for one not defined. */
+  multiline(names: readonly string[], sink: MultilineSink, options?: { readonly keyContent?: string }): MultilineJoiner;
   /**
    * Creates this filter's emitter input (at most one, during init): records emitted there
    * re-enter the pipeline from the first filter, with their own Mem_Buf_Limit, and are never
@@ -56,6 +56,8 @@ export interface FilterContext<C> {
 export interface FilterInstance {
   /** Filters one event appended under `tag`. A throw counts an error and keeps the event as it was. */
   filter(event: FilterEvent, tag: string): FilterResult;
+  /** Called when shutdown starts, before inputs pause: emit what the filter holds (multiline's pending messages). */
+  drain?(): void;
   /** Called once at shutdown, after the outputs exited. */
   exit?(): void | Promise<void>;
 }

@@ -2,7 +2,7 @@
 import { createLogger, type LogLevel } from '@tributary/base';
 import { Engine, type FilterMetrics, type FilterPlugin, type ParserLookup, type Property } from '@tributary/core';
 import { collectingOutput, manualInput } from '@tributary/core/testing';
-import { createParser, stockParser, type ParserDefinition } from '@tributary/parsers';
+import { BUILTIN_MULTILINE, createParser, MultilineParser, MultilineStream, stockParser, type ParserDefinition } from '@tributary/parsers';
 
 export interface FilterUnderTest {
   readonly plugin: FilterPlugin;
@@ -32,6 +32,17 @@ function parserLookup(defined: readonly ParserDefinition[]): ParserLookup {
       const definition = defined.find((parser) => parser.name === name) ?? stockParser(name);
       return definition && createParser(definition);
     },
+    multiline: (names, sink, options) =>
+      new MultilineStream(
+        names.map((name) => {
+          const definition = BUILTIN_MULTILINE.find((candidate) => candidate.name === name);
+          if (!definition) throw new Error(`multiline parser '${name}' is not defined`);
+          return new MultilineParser(definition);
+        }),
+        sink,
+        undefined,
+        options?.keyContent,
+      ),
   };
 }
 

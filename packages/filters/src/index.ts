@@ -2,13 +2,14 @@ import type { FilterPlugin } from '@tributary/core';
 import { grepFilter } from './grep.js';
 import { jsFilter } from './js-filter.js';
 import { modifyFilter } from './modify.js';
+import { multilineFilter } from './multiline-filter.js';
 import { nestFilter } from './nest.js';
 import { parserFilter } from './parser-filter.js';
 import { recordModifierFilter } from './record-modifier.js';
 import { rewriteTagFilter } from './rewrite-tag.js';
 import { throttleFilter } from './throttle.js';
 
-export { grepFilter, jsFilter, modifyFilter, nestFilter, parserFilter, recordModifierFilter, rewriteTagFilter, throttleFilter };
+export { grepFilter, jsFilter, modifyFilter, multilineFilter, nestFilter, parserFilter, recordModifierFilter, rewriteTagFilter, throttleFilter };
 export { defineScriptFilter, type ScriptCode, type ScriptFilter, type ScriptRecord } from './js-filter.js';
 export { compileRecordTemplate, type RecordTemplate } from './record-template.js';
 
@@ -21,5 +22,6 @@ export const builtinFilters: readonly FilterPlugin[] = [
   parserFilter,
   rewriteTagFilter,
   throttleFilter,
+  multilineFilter,
   jsFilter,
 ] as readonly FilterPlugin[];

@@ -18,7 +18,7 @@ export interface ParserCatalog extends ParserLookup {
   /** A parser by name, case-insensitively: a Parsers_File's first, else a stock parser. */
   find(name: string): Parser | undefined;
   /** A multiline joiner for one source: `[MULTILINE_PARSER]`s first, else the built-ins (docker, cri, go, java, python, ruby). */
-  multiline(names: readonly string[], sink: MultilineSink): MultilineJoiner;
+  multiline(names: readonly string[], sink: MultilineSink, options?: { readonly keyContent?: string }): MultilineJoiner;
   /** The names defined in the Parsers_Files, in order. */
   readonly defined: readonly string[];
   /** What was read but has no effect, with file and line. */
@@ -95,6 +95,6 @@ export function loadParserCatalog(files: readonly string[], multilineBufferLimit
     defined: [...parsers.values()].map((parser) => parser.name),
     warnings,
     find,
-    multiline: (names, sink) => new MultilineStream(names.map(multilineParser), sink, multilineBufferLimit),
+    multiline: (names, sink, options) => new MultilineStream(names.map(multilineParser), sink, multilineBufferLimit, options?.keyContent),
   };
 }

@@ -75,7 +75,14 @@ export class MultilineStream {
     private readonly emit: MultilineEmit,
     /** The most characters one message may hold; past it the message is cut, flushed and marked (`multiline_truncated`). */
     private readonly bufferLimit = MULTILINE_BUFFER_LIMIT,
+    /** The key whose text records given to `appendRecord` join (the multiline filter's `multiline.key_content`), for every parser. */
+    private readonly keyContent?: string,
   ) {}
+
+  /** The key content a parser joins: the stream's override, else the parser's own. */
+  private keyContentOf(def: MultilineDefinition): string | undefined {
+    return this.keyContent ?? def.keyContent;
+  }
 
   /** The timer period: the longest of the parsers' flush timeouts. */
   get flushMs(): number {
@@ -83,16 +90,35 @@ export class MultilineStream {
   }
 
   append(text: string, time?: Timestamp): void {
+    if (this.take(text, undefined, time)) return;
+    const first = this.parsers[0]!.definition;
+    const key = this.keyContentOf(first);
+    this.emit({ [key ?? 'log']: key ? text : `${text}\n` }, time, false);
+  }
+
+  /**
+   * Joins a record's `keyContent` text (Fluent Bit's `flb_ml_append_event`): a message keeps its
+   * first record's other keys. A record without that text, or one no parser takes, goes on as it is.
+   */
+  appendRecord(record: Record<string, unknown>, time?: Timestamp): void {
+    const key = this.keyContent ?? this.parsers[0]!.definition.keyContent ?? 'log';
+    const text = record[key];
+    if (typeof text === 'string' && this.take(text, record, time)) return;
+    this.flush();
+    this.emit(record, time, false);
+  }
+
+  /** Offers a line to the parsers, the last one that took a line first; false (everything pending flushed) when none takes it. */
+  private take(text: string, record: Record<string, unknown> | undefined, time: Timestamp | undefined): boolean {
     const order = [this.last, ...this.parsers.map((_, index) => index).filter((index) => index !== this.last)];
     for (const index of order) {
-      if (this.offer(index, text, time)) {
+      if (this.offer(index, text, time, record)) {
         this.last = index;
-        return;
+        return true;
       }
     }
     this.flush();
-    const first = this.parsers[0]!.definition;
-    this.emit({ [first.keyContent ?? 'log']: first.keyContent ? text : `${text}\n` }, time, false);
+    return false;
   }
 
   /** Emits every pending message. */
@@ -100,20 +126,21 @@ export class MultilineStream {
     for (const key of [...this.groups.keys()]) this.flushGroup(key);
   }
 
-  private offer(index: number, text: string, time: Timestamp | undefined): boolean {
+  private offer(index: number, text: string, time: Timestamp | undefined, record: Record<string, unknown> | undefined): boolean {
     const parser = this.parsers[index]!;
     const def = parser.definition;
-    let map: Record<string, unknown> | undefined;
+    const keyContent = this.keyContentOf(def);
+    let map: Record<string, unknown> | undefined = record;
     let stamp = time;
-    if (def.parser) {
+    if (record === undefined && def.parser) {
       const parsed = def.parser.parse(text);
       if (!parsed) return false;
       map = parsed.record;
       stamp = parsed.time ?? time;
     }
     let content = text;
-    if (map && def.keyContent) {
-      const value = map[def.keyContent];
+    if (record === undefined && map && keyContent) {
+      const value = map[keyContent];
       if (typeof value !== 'string') return false;
       content = value;
     }
@@ -126,7 +153,7 @@ export class MultilineStream {
       if (!group) {
         group = { parser, map, time: stamp, buffer: content, rule: undefined };
         this.groups.set(key, group);
-      } else group.buffer = (def.keyContent ? group.buffer : breakline(group.buffer)) + content;
+      } else group.buffer = (keyContent ? group.buffer : breakline(group.buffer)) + content;
       if (this.overflowed(key, group)) return true;
       if (complete) this.flushGroup(key);
       return true;
@@ -176,9 +203,9 @@ export class MultilineStream {
     const group = this.groups.get(key);
     if (!group) return;
     this.groups.delete(key);
-    const def = group.parser.definition;
-    const content = def.keyContent ? group.buffer : breakline(group.buffer);
-    const record = group.map ? { ...group.map, [def.keyContent ?? 'log']: content } : { [def.keyContent ?? 'log']: content };
+    const contentKey = this.keyContentOf(group.parser.definition);
+    const content = contentKey ? group.buffer : breakline(group.buffer);
+    const record = group.map ? { ...group.map, [contentKey ?? 'log']: content } : { [contentKey ?? 'log']: content };
     this.emit(record, group.time, truncated);
   }
 }
