@@ -22,8 +22,8 @@ export interface FilterEngineSide {
   readonly log: Logger;
   readonly scheduler: Scheduler;
   readonly parsers: ParserLookup | undefined;
-  /** Adds an emitter input for filter `owner` and returns it with its input index. */
-  addEmitter(owner: string, name: string, memBufLimit: number): { readonly emitter: FilterEmitter; readonly index: number };
+  /** Adds an emitter input for filter `slot` and returns it with its input index. */
+  addEmitter(slot: FilterSlot, name: string, memBufLimit: number): { readonly emitter: FilterEmitter; readonly index: number };
 }
 
 /** A filter's slot in the stage and how to start its instance. */
@@ -47,6 +47,7 @@ export function createFilterSlot(spec: EngineFilterSpec, index: number, engine: 
     matches: hasRoute ? createRouteMatcher(spec) : () => false,
     instance: undefined,
     emitterInput: -1,
+    feeders: new Set(),
     init: async () => plugin.init(context as never),
   };
   const context: FilterContext<ConfigOf<ConfigMap>> = {
@@ -57,7 +58,7 @@ export function createFilterSlot(spec: EngineFilterSpec, index: number, engine: 
     ...parserAccess(name, engine.parsers),
     emitter: ({ name: emitterName, memBufLimit }) => {
       if (slot.emitterInput >= 0) throw new CoreError('INIT_FAILED', `${name}: a filter has at most one emitter.`);
-      const { emitter, index: input } = engine.addEmitter(name, emitterName, memBufLimit);
+      const { emitter, index: input } = engine.addEmitter(slot, emitterName, memBufLimit);
       slot.emitterInput = input;
       return emitter;
     },

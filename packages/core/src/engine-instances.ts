@@ -143,12 +143,20 @@ export function createInputSlot(spec: EngineInputSpec, index: number, hooks: Inp
  * The input behind a filter's emitter (Fluent Bit's `in_emitter`): a buffer of its own, with its
  * Mem_Buf_Limit and metrics, and no plugin instance; what it takes starts the filter chain again.
  */
-export function createEmitterSlot(index: number, name: string, memBufLimit: number, engineLog: Logger, hooks: InputBufferHooks): InputSlot & { readonly emitter: FilterEmitter } {
+export function createEmitterSlot(
+  index: number,
+  name: string,
+  memBufLimit: number,
+  engineLog: Logger,
+  hooks: InputBufferHooks,
+  /** What its pausing does: pausing the inputs that feed its filter. */
+  instance: InputInstance,
+): InputSlot & { readonly emitter: FilterEmitter } {
   const buffer = new InputBuffer(index, name, name, memBufLimit, engineLog.child(`input:emitter:${name}`), createMetrics(name), hooks);
-  buffer.instance = {};
+  buffer.instance = instance;
   return {
     buffer,
-    init: async () => ({}),
+    init: async () => instance,
     emitter: { name, emit: (tag, event) => buffer.append(tag, event.sec, event.nsec, event.body, event.metadata) },
   };
 }

@@ -4,7 +4,7 @@ import { MemoryChunkStore, type ChunkStore } from './chunk-store.js';
 import { CoreError } from './errors.js';
 import { createFilterSlot, type EngineFilterSpec, type FilterSlotWithInit } from './engine-filters.js';
 import type { FilterEmitter } from './filter-plugin.js';
-import { FilterStage } from './filter-stage.js';
+import { FilterStage, type FilterSlot } from './filter-stage.js';
 import type { InputBufferHooks } from './input-buffer.js';
 import type { ParserLookup } from './text-parser.js';
 import {
@@ -92,7 +92,7 @@ export class Engine implements AsyncDisposable {
         log: this.log,
         scheduler: this.scheduler,
         parsers: options.parsers,
-        addEmitter: (owner, name, memBufLimit) => this.addEmitter(owner, name, memBufLimit),
+        addEmitter: (slot, name, memBufLimit) => this.addEmitter(slot, name, memBufLimit),
       }),
     );
     const filters = this.filters.length > 0 ? new FilterStage(this.filters) : undefined;
@@ -302,14 +302,19 @@ export class Engine implements AsyncDisposable {
   }
 
   /**
-   * An emitter input for filter `owner` (rewrite_tag): an input like any other — its own
-   * buffer, Mem_Buf_Limit, metrics — whose records start the filter chain again under their new tag.
+   * An emitter input for a filter (rewrite_tag, multiline): an input like any other — its own
+   * buffer, Mem_Buf_Limit, metrics — whose records start the filter chain again under their new
+   * tag. While it is paused, so are the inputs that feed the filter, as Fluent Bit does.
    */
-  private addEmitter(owner: string, name: string, memBufLimit: number): { emitter: FilterEmitter; index: number } {
+  private addEmitter(filter: FilterSlot, name: string, memBufLimit: number): { emitter: FilterEmitter; index: number } {
     if (this.inputs.some(({ buffer }) => buffer.name === name)) {
-      throw new CoreError('INIT_FAILED', `${owner}: Emitter_Name '${name}' is already the name of an input. Give the emitter another name.`);
+      throw new CoreError('INIT_FAILED', `${filter.name}: Emitter_Name '${name}' is already the name of an input. Give the emitter another name.`);
     }
-    const slot = createEmitterSlot(this.inputs.length, name, memBufLimit, this.log, this.hooks);
+    const feeders = () => [...filter.feeders].map((index) => this.inputs[index]!.buffer);
+    const slot = createEmitterSlot(this.inputs.length, name, memBufLimit, this.log, this.hooks, {
+      pause: () => feeders().forEach((buffer) => buffer.hold(name)),
+      resume: () => feeders().forEach((buffer) => buffer.unhold(name)),
+    });
     if (this.stateNow === 'stopping' || this.stateNow === 'stopped') slot.buffer.accepting = false;
     this.inputs.push(slot);
     return { index: slot.buffer.index, emitter: slot.emitter };

@@ -89,4 +89,33 @@ describe('the filter stage', () => {
     expect(logs.match(/emitter cycle detected/g)).toHaveLength(1);
     expect(metrics.inputs.map((m) => m.name)).toEqual(['manual.0', 'em_b', 'em_a']);
   });
+
+  it('pauses the inputs that feed a filter while its emitter is paused, and resumes them with it', async () => {
+    let emitter: FilterEmitter | undefined;
+    const retag = defineFilter({
+      name: 'retag',
+      description: 'test filter',
+      configMap: {},
+      init(ctx) {
+        emitter = ctx.emitter({ name: 'em', memBufLimit: 100 });
+        return { filter: (event) => (emitter!.emit('out', event), 'drop') };
+      },
+    });
+    let release!: (result: 'ok') => void;
+    const output = collectingOutput([new Promise((resolve) => (release = resolve))]);
+    const input = manualInput();
+    const engine = new Engine({ inputs: [{ plugin: input.plugin, tag: 'in' }], filters: [{ plugin: retag, match: 'in' }], outputs: [{ plugin: output.plugin, match: '*' }], logger: createLogger({ level: 'off' }) });
+    await engine.start();
+    // Past 100 bytes the emitter pauses, and the input feeding it with it.
+    for (let i = 0; i < 10 && input.append({ padding: 'x'.repeat(20) }); i++);
+    expect(input.state.paused).toBe(1);
+    expect(input.append({ more: 'x' })).toBe(false);
+    engine.flush();
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    release('ok');
+    await new Promise((resolve) => setTimeout(resolve, 10));
+    expect(input.state.resumed).toBe(1);
+    expect(input.append({ again: 'x' })).toBe(true);
+    await engine.stop();
+  });
 });

@@ -13,6 +13,8 @@ export interface FilterSlot {
   instance: FilterInstance | undefined;
   /** The input index of this filter's own emitter (rewrite_tag), whose records it never sees again; −1 for none. */
   emitterInput: number;
+  /** The inputs whose records reached this filter (kept when it has an emitter: they are paused while it is). */
+  readonly feeders: Set<number>;
 }
 
 /** Where filtered events go: the input buffer they were appended to. */
@@ -82,6 +84,7 @@ export class FilterStage {
       for (const slot of slots) {
         const instance = slot.instance;
         if (instance === undefined || slot.emitterInput === into.index) continue;
+        if (slot.emitterInput >= 0) slot.feeders.add(into.index);
         const metrics = slot.metrics;
         const before = events === undefined ? 1 : events.length;
         metrics.records += before;

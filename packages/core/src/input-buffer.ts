@@ -36,6 +36,8 @@ export class InputBuffer implements FilterTarget {
   /** Whether Mem_Buf_Limit may resume the input (false while shutting down). */
   resumable = true;
   private pauses = 0;
+  /** Emitters this input feeds that are paused themselves: the input waits for them (Fluent Bit pauses an emitter's sources). */
+  private readonly heldBy = new Set<string>();
   private readonly now: MutableTime = { sec: 0, nsec: 0 };
 
   constructor(
@@ -150,7 +152,18 @@ export class InputBuffer implements FilterTarget {
   release(chunk: Chunk): void {
     this.buffered -= chunk.size;
     this.hooks.store.release(chunk);
-    if (this.paused && this.resumable && this.buffered < this.memBufLimit) this.resume();
+    if (this.paused && this.resumable && this.heldBy.size === 0 && this.buffered < this.memBufLimit) this.resume();
+  }
+
+  /** The emitter `name` this input feeds is paused: so is this input, until `unhold(name)`. */
+  hold(name: string): void {
+    this.heldBy.add(name);
+    this.pause(`${name} is paused`);
+  }
+
+  unhold(name: string): void {
+    if (!this.heldBy.delete(name) || !this.paused || !this.resumable || this.heldBy.size > 0) return;
+    if (this.memBufLimit === 0 || this.buffered < this.memBufLimit) this.resume();
   }
 
   pause(why: string): void {
@@ -166,7 +179,7 @@ export class InputBuffer implements FilterTarget {
 
   private resume(): void {
     this.paused = false;
-    this.log.debug('resume (mem buf overlimit)');
+    this.log.debug('resume');
     this.instance?.resume?.();
   }
 }

@@ -63,19 +63,26 @@ export const multilineFilter = defineFilter({
       };
     }
     const emitter = ctx.emitter({ name: config.emitter_name ?? `emitter_for_${name}`, memBufLimit: config.emitter_mem_buf_limit });
-    let refused = 0;
+    // Messages the emitter refused while paused (its Mem_Buf_Limit; the inputs feeding this
+    // filter are paused with it, so this holds at most what was pending then): offered again first.
+    const waiting: Array<[string, FilterEvent]> = [];
+    const offerWaiting = () => {
+      while (waiting.length > 0 && emitter.emit(waiting[0]![0], waiting[0]![1])) waiting.shift();
+      return waiting.length === 0;
+    };
     const sinks = new Map<string, (event: FilterEvent) => void>();
     const sinkFor = (tag: string) => {
       let sink = sinks.get(tag);
       if (sink === undefined) {
         sink = (out: FilterEvent) => {
-          if (!emitter.emit(tag, out) && refused++ === 0) ctx.log.warn(`${emitter.name} refused a joined message (paused: its Mem_Buf_Limit); such messages are lost.`);
+          if (!offerWaiting() || !emitter.emit(tag, out)) waiting.push([tag, out]);
         };
         sinks.set(tag, sink);
       }
       return sink;
     };
     ctx.every(Math.max(100, config.flush_ms), () => {
+      offerWaiting();
       for (const joiner of streams.values()) joiner.flush();
     });
     return {
@@ -86,6 +93,7 @@ export const multilineFilter = defineFilter({
       },
       drain() {
         for (const joiner of streams.values()) joiner.flush();
+        if (!offerWaiting()) ctx.log.warn(`${waiting.length} joined messages are lost at shutdown: ${emitter.name} is paused (its Mem_Buf_Limit).`);
       },
     };
   },
