@@ -11,7 +11,6 @@ import { throttleFilter } from './throttle.js';
 
 export { grepFilter, jsFilter, modifyFilter, multilineFilter, nestFilter, parserFilter, recordModifierFilter, rewriteTagFilter, throttleFilter };
 export { defineScriptFilter, type ScriptCode, type ScriptFilter, type ScriptRecord } from './js-filter.js';
-export { compileRecordTemplate, type RecordTemplate } from './record-template.js';
 
 /** Every built-in filter, in the order `agent -h` lists them. */
 export const builtinFilters: readonly FilterPlugin[] = [

@@ -1,7 +1,6 @@
 import { atLocation, parseBoolean, splitQuoted } from '@tributary/base';
-import { compileRecordAccessor, CoreError, defineFilter, type Property, type RecordAccessor } from '@tributary/core';
+import { compileRecordAccessor, compileRecordTemplate, CoreError, defineFilter, type Property, type RecordAccessor, type RecordTemplate } from '@tributary/core';
 import { compileFilterRegex } from './filter-regex.js';
-import { compileRecordTemplate, type RecordTemplate } from './record-template.js';
 
 interface RewriteRule {
   readonly field: RecordAccessor;

@@ -3,6 +3,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { MsgpackReader, MsgpackWriter, skipItem } from '@tributary/msgpack';
 import { tlsClientOptions } from '../tls-client.js';
+import type { ForwardPayload } from './forward-payload.js';
 import type { ForwardTarget } from './forward-target.js';
 
 const sha512hex = (...parts: Array<string | Uint8Array>) => {
@@ -17,16 +18,18 @@ export class ForwardError extends Error {}
 /**
  * One connection to a forward peer for one chunk: connect (TCP, TLS or a Unix socket), run the
  * secure-forward handshake when a shared key is set (HELO → PING → PONG, the server's digest
- * checked), write the payload, and with acks wait for `{"ack": chunkId}`. Resolves when the peer
- * has the chunk; rejects with a ForwardError saying what went wrong.
+ * checked), write each payload (one in Forward mode, one per record in Message mode) and, with
+ * acks, wait for its `{"ack": chunkId}` before the next. Resolves when the peer has them all;
+ * rejects with a ForwardError saying what went wrong.
  */
-export async function deliverForward(target: ForwardTarget, payload: Uint8Array, chunkId: string | undefined, timeouts: { connectMs: number; ioMs: number }): Promise<void> {
+export async function deliverForward(target: ForwardTarget, payloads: readonly ForwardPayload[], timeouts: { connectMs: number; ioMs: number }): Promise<void> {
   const socket = await open(target, timeouts.connectMs);
   const messages = new MessageReader(socket, timeouts.ioMs);
   try {
     if (target.sharedKey !== undefined) await handshake(target, target.sharedKey, socket, messages);
-    await new Promise<void>((resolve, reject) => socket.write(payload, (error) => (error ? reject(new ForwardError(`write failed: ${error.message}`)) : resolve())));
-    if (chunkId !== undefined) {
+    for (const { bytes, chunkId } of payloads) {
+      await new Promise<void>((resolve, reject) => socket.write(bytes, (error) => (error ? reject(new ForwardError(`write failed: ${error.message}`)) : resolve())));
+      if (chunkId === undefined) continue;
       const ack = await messages.next('the ack');
       const value = typeof ack === 'object' && ack !== null && !Array.isArray(ack) ? (ack as Record<string, unknown>).ack : undefined;
       if (value !== chunkId) throw new ForwardError(`the ack does not match the chunk sent (got ${JSON.stringify(value ?? ack)})`);

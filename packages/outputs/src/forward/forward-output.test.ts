@@ -122,6 +122,25 @@ describe('forward output → a forward peer on loopback', () => {
     expect(peer.frames[2]).toEqual(['app.web', [[1_700_000_000, { c: 3 }]]]);
   });
 
+  it('Message mode: a Tag made from record keys sends each record under its own tag, each acked', async () => {
+    const peer = await aggregator();
+    const { input } = await sender({ tag: "logs.$app.$TAG[1]", require_ack_response: 'on' }, { port: String(peer.port) });
+    input.appendAt(1_700_000_000, 1, { app: 'billing', n: 1 });
+    input.appendAt(1_700_000_000, 2, { app: 'search', n: 2 });
+    input.appendAt(1_700_000_000, 3, { n: 3 });
+    await until(() => peer.received().length === 3);
+    expect(peer.received().map((e) => [e.tag, e.time.nsec, e.body.n]).sort()).toEqual([
+      ['logs..web', 3, 3],
+      ['logs.billing.web', 1, 1],
+      ['logs.search.web', 2, 2],
+    ]);
+    const raw = await rawPeer();
+    const plain = await sender({ tag: '$app' }, { port: String(raw.port) });
+    plain.input.appendAt(1_700_000_000, 1, { app: 'x' }, { k: 'v' });
+    await until(() => raw.frames.length === 1);
+    expect(raw.frames[0]).toEqual(['x', expect.objectContaining({ type: 0 }), { app: 'x' }, { fluent_signal: 0, metadata: { k: 'v' } }]);
+  });
+
   it('runs the shared-key handshake with our input, and retries (never delivers) with a wrong key', async () => {
     const peer = await aggregator({ shared_key: 'secret', self_hostname: 'collector' });
     const good = await sender({ shared_key: 'secret', self_hostname: 'edge', require_ack_response: 'on' }, { port: String(peer.port) });
@@ -164,7 +183,7 @@ describe('forward output → a forward peer on loopback', () => {
     await expect(sender({ compress: 'zstd' }, {})).rejects.toThrow(/invalid compress mode 'zstd'/);
     await expect(sender({ compress: 'gzip', time_as_integer: 'on' }, {})).rejects.toThrow(/cannot be used with time_as_integer/);
     await expect(sender({ username: 'u' }, {})).rejects.toThrow(/set shared_key/);
-    await expect(sender({ tag: '$host.logs' }, {})).rejects.toThrow(/Message mode/);
+    await expect(sender({ tag: '$host.logs', compress: 'gzip' }, {})).rejects.toThrow(/cannot be used with a Tag made from record keys/);
     const dir = mkdtempSync(join(tmpdir(), 'tributary-upstream-'));
     writeFileSync(join(dir, 'bad.conf'), '[UPSTREAM]\n    name  x\n[NODE]\n    name  a\n    host  127.0.0.1\n');
     await expect(sender({ upstream: join(dir, 'bad.conf') }, {})).rejects.toThrow(/bad\.conf:3: \[NODE\] has no port/);

@@ -3,7 +3,7 @@ import { messageOf } from '@tributary/base';
 import { readUpstreamFile } from '@tributary/config';
 import { CoreError, defineOutput, resolveNetwork, type TlsSettings } from '@tributary/core';
 import { deliverForward, ForwardError, where } from './forward-client.js';
-import { forwardPayload } from './forward-payload.js';
+import { forwardPayload, messagePayloads } from './forward-payload.js';
 import { forwardTarget, nodeSettings, type ForwardTarget } from './forward-target.js';
 
 /**
@@ -30,7 +30,7 @@ export const forwardOutput = defineOutput({
     self_hostname: { type: 'string', default: 'localhost', description: 'our host name in the handshake' },
     username: { type: 'string', description: 'user for the handshake' },
     password: { type: 'string', description: 'password for the handshake' },
-    tag: { type: 'string', description: 'the outgoing tag ($TAG and $TAG[n] allowed)' },
+    tag: { type: 'string', description: "the outgoing tag: $TAG, $TAG[n], or record keys ($key['sub']: each record sent on its own, Message mode)" },
     retain_metadata_in_forward_mode: { type: 'bool', default: 'true', description: 'send v2 entries [[time, metadata], record]; off for Fluentd' },
     add_option: { type: 'string', multiple: true, description: 'KEY VALUE: an extra option sent with every chunk' },
   },
@@ -57,8 +57,8 @@ export const forwardOutput = defineOutput({
         // Round-robin per flush, as flb_upstream_ha_node_get: a retry goes to the next node.
         const target = targets[next++ % targets.length]!;
         try {
-          const payload = await forwardPayload(target, chunk.tag, chunk.data, chunk.records);
-          await deliverForward(target, payload.bytes, payload.chunkId, timeouts);
+          const payloads = target.messageMode ? messagePayloads(target, chunk.tag, chunk.data) : [await forwardPayload(target, chunk.tag, chunk.data, chunk.records)];
+          await deliverForward(target, payloads, timeouts);
           return 'ok';
         } catch (error) {
           if (!(error instanceof ForwardError)) throw new CoreError('INVALID_RECORD', `${name}: cannot forward the chunk: ${messageOf(error)}`, { cause: error });

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { toLegacyEvents } from '@tributary/core';
+import { forEachRawEvent, RecordMap, toLegacyEvents } from '@tributary/core';
 import { MsgpackReader, MsgpackWriter } from '@tributary/msgpack';
 import type { ForwardTarget } from './forward-target.js';
 
@@ -33,7 +33,7 @@ export async function forwardPayload(target: ForwardTarget, tag: string, data: U
   const compressed = target.gzip ? await gzip(entries) : undefined;
   const writer = new MsgpackWriter(entries.length + 256);
   writer.writeArrayHeader(target.sendOptions ? 3 : 2);
-  writer.writeString(target.tag ? target.tag(tag) : tag);
+  writer.writeString(target.tag ? target.tag(tag, undefined, null) : tag);
   if (compressed) writer.writeBin(compressed);
   else {
     writer.writeArrayHeader(records);
@@ -54,6 +54,43 @@ export async function forwardPayload(target: ForwardTarget, tag: string, data: U
     }
   }
   return { bytes: writer.bytes(), chunkId };
+}
+
+/**
+ * A chunk in Message mode (a `Tag` made from record keys): one `[tag, time, record, options]`
+ * per record, the options always sent — `chunk` (acks: over the record's event bytes),
+ * `fluent_signal`, `add_option`s and the record's `metadata` when it has any.
+ */
+export function messagePayloads(target: ForwardTarget, tag: string, data: Uint8Array): ForwardPayload[] {
+  const payloads: ForwardPayload[] = [];
+  forEachRawEvent(data, (sec, nsec, metadata, body) => {
+    const record = RecordMap.of(body);
+    const chunkId = target.requireAck ? createHash('sha512').update(body).digest().subarray(0, 16).toString('base64') : undefined;
+    const writer = new MsgpackWriter(body.length + 128);
+    writer.writeArrayHeader(4);
+    writer.writeString(target.tag!(tag, record, null));
+    if (target.timeAsInteger) writer.writeInteger(sec);
+    else writer.writeEventTime(sec, nsec);
+    writer.writeRaw(body);
+    const withMetadata = metadata !== undefined && metadata.length > 1;
+    writer.writeMapHeader((chunkId === undefined ? 0 : 1) + 1 + target.extraOptions.length + (withMetadata ? 1 : 0));
+    if (chunkId !== undefined) {
+      writer.writeString('chunk');
+      writer.writeString(chunkId);
+    }
+    writer.writeString('fluent_signal');
+    writer.writeInteger(0);
+    for (const [key, value] of target.extraOptions) {
+      writer.writeString(key);
+      writer.writeString(value);
+    }
+    if (withMetadata) {
+      writer.writeString('metadata');
+      writer.writeRaw(metadata);
+    }
+    payloads.push({ bytes: Buffer.from(writer.bytes()), chunkId });
+  });
+  return payloads;
 }
 
 /** Fluentd 0.12's entries: `[seconds, record]`, the time as an integer. */

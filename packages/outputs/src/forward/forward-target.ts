@@ -1,5 +1,5 @@
 import { atLocation, parseBoolean, splitQuoted } from '@tributary/base';
-import { CoreError, type Property, type TlsSettings } from '@tributary/core';
+import { compileRecordTemplate, CoreError, isStaticTemplate, type Property, type RecordTemplate, type TlsSettings } from '@tributary/core';
 
 /** Where and how one chunk is forwarded: the instance's own settings, or one `[NODE]`'s. */
 export interface ForwardTarget {
@@ -17,8 +17,10 @@ export interface ForwardTarget {
   readonly selfHostname: string;
   readonly username: string;
   readonly password: string;
-  /** The outgoing tag from the chunk's (`Tag`, with `$TAG` and `$TAG[n]`); undefined keeps the chunk's. */
-  readonly tag: ((tag: string) => string) | undefined;
+  /** The outgoing tag (`Tag`: `$TAG`, `$TAG[n]`, `$key['sub']` of each record); undefined keeps the chunk's. */
+  readonly tag: RecordTemplate | undefined;
+  /** A `Tag` made from record keys sends each record on its own: Fluent Bit's Message mode. */
+  readonly messageMode: boolean;
   readonly retainMetadata: boolean;
   readonly extraOptions: ReadonlyArray<readonly [string, string]>;
 }
@@ -39,15 +41,6 @@ export interface ForwardSettingsText {
   readonly add_option?: readonly string[];
 }
 
-/** A static `Tag`: literals, `$TAG` and `$TAG[n]`; a tag built from record keys is refused (Message mode is not in Tributary yet). */
-function staticTag(template: string, instance: string): (tag: string) => string {
-  const rest = template.replace(/\$TAG(\[\d+\])?/g, '');
-  if (rest.includes('$')) {
-    throw new CoreError('INVALID_PROPERTY', `${instance}: Tag '${template}' takes values from the records (Fluent Bit's Message mode), which Tributary does not support yet. Use literals, $TAG and $TAG[n].`);
-  }
-  return (tag) => template.replace(/\$TAG(?:\[(\d+)\])?/g, (_all, index: string | undefined) => (index === undefined ? tag : (tag.split('.')[Number(index)] ?? '')));
-}
-
 /** A forward target from settings, checked as out_forward's `forward_config_init` checks them. */
 export function forwardTarget(
   name: string,
@@ -66,6 +59,8 @@ export function forwardTarget(
   if (sharedKey === undefined && (settings.username || settings.password)) {
     throw new CoreError('INVALID_PROPERTY', `${instance}: username and password are sent in the secure-forward handshake: set shared_key (or empty_shared_key on) too.`);
   }
+  const messageMode = settings.tag !== undefined && !isStaticTemplate(settings.tag);
+  if (gzip && messageMode) throw new CoreError('INVALID_PROPERTY', `${instance}: compress gzip cannot be used with a Tag made from record keys (each record is then sent on its own).`);
   const requireAck = settings.require_ack_response ?? false;
   const extraOptions = (settings.add_option ?? []).map((text) => {
     const parts = splitQuoted(text, 1);
@@ -86,7 +81,8 @@ export function forwardTarget(
     selfHostname: settings.self_hostname ?? 'localhost',
     username: settings.username ?? '',
     password: settings.password ?? '',
-    tag: settings.tag === undefined ? undefined : staticTag(settings.tag, instance),
+    tag: settings.tag === undefined ? undefined : compileRecordTemplate(settings.tag),
+    messageMode,
     retainMetadata: settings.retain_metadata_in_forward_mode ?? true,
     extraOptions,
   };

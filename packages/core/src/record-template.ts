@@ -1,4 +1,4 @@
-import { compileRecordAccessor, type RecordAccessor } from '@tributary/core';
+import { compileRecordAccessor, type RecordAccessor } from './record-accessor.js';
 import { EventTime, Float64 } from '@tributary/msgpack';
 
 type Part =
@@ -18,6 +18,28 @@ export type RecordTemplate = (tag: string, body: unknown, captures: RegExpExecAr
  * first `.`, space, `,` or `"` outside a subscript) and literal text around them.
  */
 export function compileRecordTemplate(template: string): RecordTemplate {
+  const parts = templateParts(template);
+  return (tag, body, captures) => {
+    let out = '';
+    for (const part of parts) {
+      switch (part.kind) {
+        case 'text': out += part.text; break;
+        case 'tag': out += tag; break;
+        case 'tagPart': out += tag.split('.')[part.index] ?? ''; break;
+        case 'capture': out += captures?.[part.group] ?? ''; break;
+        case 'key': out += valueText(part.accessor.get(body)); break;
+      }
+    }
+    return out;
+  };
+}
+
+/** Whether a template needs no record (only text, `$TAG` and `$TAG[n]`): Fluent Bit's `flb_ra_is_static`. */
+export function isStaticTemplate(template: string): boolean {
+  return templateParts(template).every((part) => part.kind === 'text' || part.kind === 'tag' || part.kind === 'tagPart');
+}
+
+function templateParts(template: string): Part[] {
   const parts: Part[] = [];
   let literal = '';
   let i = 0;
@@ -61,19 +83,7 @@ export function compileRecordTemplate(template: string): RecordTemplate {
     }
   }
   flush();
-  return (tag, body, captures) => {
-    let out = '';
-    for (const part of parts) {
-      switch (part.kind) {
-        case 'text': out += part.text; break;
-        case 'tag': out += tag; break;
-        case 'tagPart': out += tag.split('.')[part.index] ?? ''; break;
-        case 'capture': out += captures?.[part.group] ?? ''; break;
-        case 'key': out += valueText(part.accessor.get(body)); break;
-      }
-    }
-    return out;
-  };
+  return parts;
 }
 
 /** A value as Fluent Bit's record accessor writes it into text; an array or a missing key is empty. */
