@@ -1,6 +1,6 @@
 import { appendFileSync } from 'node:fs';
 import { createLogger, TributaryError, type LogSink } from '@tributary/base';
-import { loadPipelineConfig, parseCommandLine, type HelpRequest } from '@tributary/config';
+import { classicToYaml, isYamlFile, loadPipelineConfig, parseCommandLine, readClassicConfig, type HelpRequest } from '@tributary/config';
 import type { PluginRegistry } from '@tributary/core';
 import { GoPluginHost } from '@tributary/output-abi';
 import { createPipeline, createRegistry, generalHelp, loadParserCatalog, loadSharedPlugins, packageVersion, pluginHelp } from '@tributary/runtime';
@@ -29,6 +29,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
       return 0;
     }
     if (commandLine.workdir !== undefined) process.chdir(commandLine.workdir);
+    if (commandLine.dumpYaml) return dumpYaml(commandLine.configFile, io);
 
     const registry = createRegistry();
     const goPlugins = new GoPluginHost();
@@ -67,6 +68,16 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     io.stderr(`[error] ${error.message}\n`);
     return 1;
   }
+}
+
+/** `--dump-yaml`: the `-c` classic config as YAML, to move to Fluent Bit's YAML format. */
+function dumpYaml(file: string | undefined, io: AgentIo): number {
+  if (file === undefined || isYamlFile(file)) {
+    io.stderr(`[error] --dump-yaml prints a classic config as YAML: give one with -c <file.conf>.\n`);
+    return 1;
+  }
+  io.stdout(classicToYaml(readClassicConfig(file)));
+  return 0;
 }
 
 /** `-h` (usage and every plugin) or `-i NAME -h` / `-F NAME -h` / `-o NAME -h` (one plugin's properties). */

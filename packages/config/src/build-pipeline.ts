@@ -1,7 +1,7 @@
 import { atLocation } from '@tributary/base';
 import * as path from 'node:path';
 import { ConfigError } from './config-error.js';
-import { readClassicConfig } from './classic-reader.js';
+import { readConfigFile } from './config-file.js';
 import { nodeFileSystem, type ConfigFileSystem } from './file-system.js';
 import type {
   InputSection,
@@ -167,7 +167,7 @@ function missing(setting: Setting, what: string): never {
 
 /** A classic plugins file: every `Path` key of every `[PLUGINS]` section is one shared library. */
 function readPluginsFile(file: string, fsys: ConfigFileSystem, env: Readonly<Record<string, string | undefined>>): PluginFile[] {
-  const raw = readClassicConfig(file, fsys);
+  const raw = readConfigFile(file, fsys);
   const dir = path.dirname(file);
   const plugins: PluginFile[] = [];
   for (const section of raw.sections) {

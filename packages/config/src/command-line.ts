@@ -17,6 +17,8 @@ export interface CommandLine {
   /** `[SERVICE]` keys set by flags (`-f`, `-v`, `-q`, `-l`, `-H`, `-L`, `-P`, `-R`, `-b`). */
   service: RawEntry[];
   dryRun: boolean;
+  /** `--dump-yaml`: print the `-c` classic config as YAML and exit. */
+  dumpYaml: boolean;
   /** Set when `-h` was given; parsing stops there, as Fluent Bit prints help and exits. */
   help: HelpRequest | undefined;
   version: boolean;
@@ -54,6 +56,7 @@ const OPTIONS: OptionSpec[] = [
   { short: 'H', long: 'http', value: false },
   { long: 'http_server', value: false },
   { short: 'D', long: 'dry-run', value: false },
+  { long: 'dump-yaml', value: false },
   { short: 'h', long: 'help', value: false },
   { short: 'V', long: 'version', value: false },
 ];
@@ -78,6 +81,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
     sections: [],
     service: [],
     dryRun: false,
+    dumpYaml: false,
     help: undefined,
     version: false,
     workdir: undefined,
@@ -158,6 +162,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
           break;
         case 'quiet': service('log_level', 'off'); break;
         case 'dry-run': result.dryRun = true; break;
+        case 'dump-yaml': result.dumpYaml = true; break;
         case 'version': result.version = true; break;
         case 'help': {
           const section = result.sections.at(-1);

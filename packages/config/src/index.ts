@@ -1,5 +1,8 @@
 export { buildPipelineConfig, type BuildOptions } from './build-pipeline.js';
 export { parseClassicConfig, readClassicConfig } from './classic-reader.js';
+export { isYamlFile, readConfigFile } from './config-file.js';
+export { readYamlConfig } from './yaml-reader.js';
+export { classicToYaml } from './yaml-writer.js';
 export { parseCommandLine, type CommandLine, type HelpRequest } from './command-line.js';
 export { ConfigError, type ConfigErrorCode } from './config-error.js';
 export { nodeFileSystem, type ConfigFileSystem } from './file-system.js';

@@ -1,5 +1,6 @@
 import type { SourceLocation } from '@tributary/base';
 import { readClassicConfig } from './classic-reader.js';
+import { isYamlFile } from './config-file.js';
 import { ConfigError } from './config-error.js';
 import { nodeFileSystem, type ConfigFileSystem } from './file-system.js';
 import type { Property } from './pipeline-config.js';
@@ -28,6 +29,7 @@ export interface UpstreamConfig {
  * is an error naming the file and line.
  */
 export function readUpstreamFile(file: string, env: Readonly<Record<string, string | undefined>> = process.env, fsys: ConfigFileSystem = nodeFileSystem): UpstreamConfig {
+  if (isYamlFile(file)) throw new ConfigError('CONFIG_INVALID_VALUE', { file, line: 0 }, 'YAML upstream files (upstream_servers) are not in Tributary yet: write it in the classic format, [UPSTREAM] and [NODE] sections.');
   const raw = readClassicConfig(file, fsys);
   const scope = { variables: raw.variables, env };
   let name: string | undefined;

@@ -3,6 +3,7 @@ import { networkConfigMap, type ConfigMap, type FilterPlugin, type InputPlugin, 
 const OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['-c  --config=FILE', 'specify an optional configuration file'],
   ['-D, --dry-run', 'dry run'],
+  ['    --dump-yaml', 'print the -c classic config as YAML and exit'],
   ['-e, --plugin=FILE', 'load an external plugin (shared lib)'],
   ['-f, --flush=SECONDS', 'flush timeout in seconds (default: 1)'],
   ['-C, --custom=CUSTOM', 'enable a custom plugin'],

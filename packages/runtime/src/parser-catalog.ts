@@ -1,5 +1,5 @@
 import { atLocation } from '@tributary/base';
-import { readClassicConfig } from '@tributary/config';
+import { readConfigFile } from '@tributary/config';
 import type { MultilineJoiner, MultilineSink, ParserLookup } from '@tributary/core';
 import {
   BUILTIN_MULTILINE,
@@ -47,7 +47,7 @@ export function loadParserCatalog(files: readonly string[], multilineBufferLimit
     return stock.get(key);
   };
   for (const file of files) {
-    for (const section of readClassicConfig(file).sections) {
+    for (const section of readConfigFile(file).sections) {
       if (section.type === 'multiline_parser') {
         const definition = multilineDefinitionFrom(section.entries, section.source, find);
         try {

@@ -1,0 +1,89 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { parseCommandLine } from './command-line.js';
+import { loadPipelineConfig } from './load-pipeline.js';
+
+function dir(files: Record<string, string>): string {
+  const root = mkdtempSync(join(tmpdir(), 'tributary-yaml-'));
+  for (const [name, text] of Object.entries(files)) writeFileSync(join(root, name), text);
+  return root;
+}
+
+const load = (file: string, env: Record<string, string> = {}) => loadPipelineConfig(parseCommandLine(['-c', file]), { env });
+
+const CLASSIC = `[SERVICE]
+    Flush      2
+    Log_Level  debug
+[INPUT]
+    Name   dummy
+    Tag    app.web
+    Dummy  {"log":"x"}
+[FILTER]
+    Name   grep
+    Match  app.*
+    Regex  log aa
+    Regex  msg bb
+[OUTPUT]
+    Name   stdout
+    Match  *
+    Format json_lines
+`;
+
+const YAML = `env:
+  LEVEL: debug
+service:
+  flush: 2
+  log_level: \${LEVEL}
+pipeline:
+  inputs:
+    - name: dummy
+      tag: app.web
+      dummy: '{"log":"x"}'
+  filters:
+    - name: grep
+      match: 'app.*'
+      regex: ['log aa', 'msg bb']
+  outputs:
+    - name: stdout
+      match: '*'
+      format: json_lines
+`;
+
+const shape = (config: ReturnType<typeof load>) => ({
+  service: { flush: config.service.flush, logLevel: config.service.logLevel },
+  sections: [...config.inputs, ...config.filters, ...config.outputs].map((section) => [section.name, section.properties.map((p) => [p.key, p.value])]),
+  tags: config.inputs.map((input) => input.tag),
+  matches: [...config.filters, ...config.outputs].map((section) => section.match),
+});
+
+describe('YAML config', () => {
+  it('gives the same pipeline as the classic config of it: a list value repeats the key', () => {
+    const root = dir({ 'a.conf': CLASSIC, 'a.yaml': YAML });
+    expect(shape(load(join(root, 'a.yaml')))).toEqual(shape(load(join(root, 'a.conf'))));
+  });
+
+  it('reads includes, its own parsers and multiline parsers, and names a parser file for the catalog', () => {
+    const root = dir({
+      'main.yaml': 'includes:\n  - outputs.yaml\nparsers:\n  - name: kv\n    format: regex\n    regex: \'^(?<k>\\w+)=(?<v>.*)$\'\nmultiline_parsers:\n  - name: ml\n    type: regex\n    rules:\n      - state: start_state\n        regex: \'/^Start/\'\n        next_state: cont\n      - state: cont\n        regex: \'/^\\s+/\'\n        next_state: cont\npipeline:\n  inputs:\n    - name: dummy\n',
+      'outputs.yaml': 'pipeline:\n  outputs:\n    - name: null\n      match: "*"\n',
+    });
+    const config = load(join(root, 'main.yaml'));
+    expect(config.outputs.map((o) => o.name)).toEqual(['null']);
+    expect(config.service.parsersFiles).toEqual([join(root, 'main.yaml')]);
+  });
+
+  it('names file:line:column of a YAML error, of a misplaced value, and refuses processors with the fix', () => {
+    const root = dir({
+      'bad.yaml': 'service:\n  flush: [1\n',
+      'shape.yaml': 'pipeline:\n  inputs:\n    name: dummy\n',
+      'proc.yaml': 'pipeline:\n  inputs:\n    - name: dummy\n      processors:\n        logs:\n          - name: grep\n',
+      'twice.yaml': 'service:\n  flush: 1\nservice:\n  flush: 2\n',
+    });
+    expect(() => load(join(root, 'bad.yaml'))).toThrow(new RegExp(`^${join(root, 'bad.yaml')}:3:1: invalid YAML`));
+    expect(() => load(join(root, 'shape.yaml'))).toThrow(`${join(root, 'shape.yaml')}:3:5: inputs must be a list (items starting with '- ').`);
+    expect(() => load(join(root, 'proc.yaml'))).toThrow(/proc\.yaml:4:7: processors are not in Tributary yet/);
+    expect(() => load(join(root, 'twice.yaml'))).toThrow(/twice\.yaml:3:1: .*/);
+  });
+});
