@@ -2,6 +2,7 @@ import { messageOf, type Logger } from '@tributary/base';
 import type { EncodedOrObject } from './event-codec.js';
 import type { FilterEvent, FilterInstance, FilterResult } from './filter-plugin.js';
 import type { FilterMetrics } from './metrics.js';
+import { TagCache } from './tag-cache.js';
 import { RecordMap } from './record-map.js';
 
 /** One `[FILTER]` as the stage runs it. */
@@ -31,9 +32,6 @@ function mapOf(value: EncodedOrObject): RecordMap {
   return value instanceof Uint8Array ? RecordMap.of(value) : RecordMap.from(value);
 }
 
-/** Tags seen at once before the cache starts over, as the router's. */
-const CACHE_LIMIT = 10_000;
-
 /** How deep records may re-enter through emitters (rewrite_tag → rewrite_tag → …) before they are refused as a cycle. */
 const MAX_REENTRY = 8;
 
@@ -45,21 +43,12 @@ const MAX_REENTRY = 8;
  * record kept; nothing a filter does stops the pipeline.
  */
 export class FilterStage {
-  private readonly cache = new Map<string, readonly FilterSlot[]>();
+  private readonly cache: TagCache<readonly FilterSlot[]>;
   private depth = 0;
   private cycleLogged = false;
 
-  constructor(readonly slots: readonly FilterSlot[]) {}
-
-  /** The filters that apply to `tag`, in config order. */
-  slotsFor(tag: string): readonly FilterSlot[] {
-    let slots = this.cache.get(tag);
-    if (slots === undefined) {
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      slots = this.slots.filter((slot) => slot.matches(tag));
-      this.cache.set(tag, slots);
-    }
-    return slots;
+  constructor(readonly slots: readonly FilterSlot[]) {
+    this.cache = new TagCache((tag) => slots.filter((slot) => slot.matches(tag)));
   }
 
   /**
@@ -68,12 +57,14 @@ export class FilterStage {
    * untouched), or those the filters made of it.
    */
   run(tag: string, sec: number, nsec: number, body: EncodedOrObject, metadata: EncodedOrObject | undefined, into: FilterTarget): void {
+    const slots = this.cache.get(tag);
+    // No filter selects the tag: the record goes straight to its chunk, at the cost of one lookup.
+    if (slots.length === 0) return into.write(tag, sec, nsec, body, metadata);
     if (this.depth >= MAX_REENTRY) {
       if (!this.cycleLogged) this.slots[0]?.log.error(`emitter cycle detected: records re-tagged ${MAX_REENTRY} times over are dropped (tag '${tag}'). Check the rewrite_tag rules and their Match.`);
       this.cycleLogged = true;
       return;
     }
-    const slots = this.slotsFor(tag);
     const size = body instanceof Uint8Array ? body.length : 0;
     // One event in and out is the common case: it goes through without an array.
     let event: FilterEvent = { sec, nsec, metadata: mapOf(metadata ?? EMPTY_MAP), body: mapOf(body) };

@@ -78,11 +78,8 @@ export class InputBuffer implements FilterTarget {
       nsec = this.now.nsec;
     }
     const filters = this.hooks.filters;
-    if (filters !== undefined && filters.slotsFor(tag).length > 0) {
-      filters.run(tag, sec, nsec, body, metadata, this);
-    } else {
-      this.write(tag, sec, nsec, body, metadata);
-    }
+    if (filters !== undefined) filters.run(tag, sec, nsec, body, metadata, this);
+    else this.write(tag, sec, nsec, body, metadata);
   }
 
   /** Writes one record into its tag's chunk, whole or (a value msgpack cannot hold) not at all: a CoreError INVALID_RECORD. */

@@ -135,7 +135,8 @@ export class RecordMap {
 
   textAt(index: number): string | undefined {
     const entry = this.entries[index]!;
-    if (typeof entry.value === 'string' && (entry.decoded || !entry.raw)) return entry.value;
+    // A string value is there once decoded or set (an undecoded raw entry holds undefined).
+    if (typeof entry.value === 'string') return entry.value;
     if (!entry.raw) return undefined;
     valueReader.reset(entry.source!, entry.start, entry.end);
     if (valueReader.next() !== 'str') return undefined;

@@ -1,30 +1,24 @@
 import { createRouteMatcher, type RouteSpec } from './match.js';
+import { TagCache } from './tag-cache.js';
 
 /** The outputs of a pipeline as the router sees them. */
 export interface Routable {
   readonly matches: (tag: string) => boolean;
 }
 
-/** Tags seen at once before the cache starts over: tags built from file paths or records have no bound. */
-const CACHE_LIMIT = 10_000;
-
 /**
  * Fluent Bit's router: which outputs a chunk's tag selects, by each output's Match /
  * Match_Regex. Answers are cached per tag, since every chunk of a tag goes the same way.
  */
 export class Router<O extends Routable> {
-  private readonly cache = new Map<string, readonly O[]>();
+  private readonly cache: TagCache<readonly O[]>;
 
-  constructor(private readonly outputs: readonly O[]) {}
+  constructor(outputs: readonly O[]) {
+    this.cache = new TagCache((tag) => outputs.filter((output) => output.matches(tag)));
+  }
 
   routes(tag: string): readonly O[] {
-    let routes = this.cache.get(tag);
-    if (routes === undefined) {
-      if (this.cache.size >= CACHE_LIMIT) this.cache.clear();
-      routes = this.outputs.filter((output) => output.matches(tag));
-      this.cache.set(tag, routes);
-    }
-    return routes;
+    return this.cache.get(tag);
   }
 }
 

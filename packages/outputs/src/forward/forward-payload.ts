@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { forEachRawEvent, RecordMap, toLegacyEvents } from '@tributary/core';
-import { MsgpackReader, MsgpackWriter } from '@tributary/msgpack';
+import { MsgpackWriter } from '@tributary/msgpack';
 import type { ForwardTarget } from './forward-target.js';
 
 const gzip = promisify(gzipCallback);
@@ -95,23 +95,11 @@ export function messagePayloads(target: ForwardTarget, tag: string, data: Uint8A
 
 /** Fluentd 0.12's entries: `[seconds, record]`, the time as an integer. */
 function integerTimeEntries(data: Uint8Array): Uint8Array {
-  const reader = new MsgpackReader(data);
   const writer = new MsgpackWriter(data.length);
-  while (!reader.done) {
-    reader.next(); // [header, body]
-    let kind = reader.next();
-    let items = 0;
-    if (kind === 'array') {
-      items = reader.size;
-      kind = reader.next();
-    }
-    const sec = reader.eventTime(kind)?.sec ?? 0;
-    for (let i = 1; i < items; i++) reader.skip();
-    const bodyStart = reader.offset;
-    reader.skip();
+  forEachRawEvent(data, (sec, _nsec, _metadata, body) => {
     writer.writeArrayHeader(2);
     writer.writeInteger(sec);
-    writer.writeRaw(reader.bytes.subarray(bodyStart, reader.offset));
-  }
+    writer.writeRaw(body);
+  });
   return writer.bytes();
 }
