@@ -1,7 +1,11 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
+import { stringify } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { ConfigError } from './config-error.js';
+import { readYamlConfig } from './yaml-reader.js';
 import { parseCommandLine } from './command-line.js';
 import { loadPipelineConfig } from './load-pipeline.js';
 
@@ -85,5 +89,37 @@ describe('YAML config', () => {
     expect(() => load(join(root, 'shape.yaml'))).toThrow(`${join(root, 'shape.yaml')}:3:5: inputs must be a list (items starting with '- ').`);
     expect(() => load(join(root, 'proc.yaml'))).toThrow(/proc\.yaml:4:7: processors are not in Tributary yet/);
     expect(() => load(join(root, 'twice.yaml'))).toThrow(/twice\.yaml:3:1: .*/);
+  });
+
+  it('reads any plugin map back as its keys and values as written, a list as the key repeated', () => {
+    const root = dir({});
+    const key = fc.stringMatching(/^[a-z][a-z0-9_.]{0,11}$/).filter((k) => !['processors', 'name'].includes(k));
+    const value = fc.oneof(fc.string(), fc.constantFrom('on', 'off', '5M', '1.50', 'null', '${VAR}', "it's", 'a: b', '- x', '#no', 'line\nbreak', 'tab\there', 'é ü', '"quoted"', ' lead', 'trail '), fc.string({ unit: 'binary' }));
+    fc.assert(
+      fc.property(fc.uniqueArray(fc.tuple(key, fc.oneof(value, fc.array(value, { minLength: 1, maxLength: 3 }))), { selector: ([k]) => k, maxLength: 6 }), (pairs) => {
+        const file = join(root, 'p.yaml');
+        writeFileSync(file, stringify({ pipeline: { inputs: [{ name: 'dummy', ...Object.fromEntries(pairs) }] } }));
+        const [section] = readYamlConfig(file).sections;
+        const expected = [['name', 'dummy'], ...pairs.flatMap(([k, v]) => (Array.isArray(v) ? v.map((item) => [k, item]) : [[k, v]]))];
+        expect(section!.entries.map((entry) => [entry.key, entry.value])).toEqual(expected);
+      }),
+    );
+  });
+
+  it('refuses any text that is not a config with a ConfigError naming the file, never anything else', () => {
+    const root = dir({});
+    const piece = fc.constantFrom('service:', 'pipeline:', '  inputs:', '    - name: dummy', '  - x', 'includes: [a', 'env: 3', ': :', '\t', '"', 'parsers:', '  - {name: a}', 'a: *b', '---');
+    fc.assert(
+      fc.property(fc.array(fc.oneof(piece, fc.string()), { maxLength: 8 }), (lines) => {
+        const file = join(root, 'any.yaml');
+        writeFileSync(file, lines.join('\n'));
+        try {
+          readYamlConfig(file);
+        } catch (error) {
+          expect(error).toBeInstanceOf(ConfigError);
+          expect((error as Error).message).toContain(file);
+        }
+      }),
+    );
   });
 });

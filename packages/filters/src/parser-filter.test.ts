@@ -1,3 +1,4 @@
+import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import type { ParserDefinition } from '@tributary/parsers';
 import { runFilters } from './filter-test-support.js';
@@ -47,5 +48,28 @@ describe('parser filter (Fluent Bit documentation examples)', () => {
     await expect(run([['Key_Name', 'data'], ['Parser', 'nope']])).rejects.toThrow(/Invalid 'parser'/);
     const { logs } = await run([['Key_Name', 'data'], ['Parser', 'nope'], ['Parser', 'dummy_test']]);
     expect(logs.join('')).toMatch(/parser 'nope' is not defined/);
+  });
+
+  it('for any record: a field the parser reads becomes the record (the other keys after it), anything else passes unchanged', async () => {
+    const kv: ParserDefinition = { name: 'kv', format: 'regex', regex: '^(?<k>[a-z]+)=(?<v>.*)$' };
+    const text = fc.oneof(fc.string(), fc.tuple(fc.stringMatching(/^[a-z]{1,5}$/), fc.string()).map(([k, v]) => `${k}=${v}`));
+    const field = fc.oneof(text, fc.integer(), fc.constant(null), fc.array(fc.string(), { maxLength: 2 }));
+    const other = fc.dictionary(fc.stringMatching(/^[A-Z]{1,4}$/), fc.oneof(fc.string(), fc.integer()), { maxKeys: 3 });
+    await fc.assert(
+      fc.asyncProperty(fc.array(fc.tuple(field, other), { minLength: 1, maxLength: 5 }), async (cases) => {
+        const { bodies } = await runFilters(
+          [{ plugin: parserFilter, properties: [['Key_Name', 'data'], ['Parser', 'kv'], ['Reserve_Data', 'On']] }],
+          cases.map(([data, rest]) => ({ body: { data, ...rest } })),
+          { parsers: [kv] },
+        );
+        expect(bodies).toHaveLength(cases.length);
+        for (const [i, [data, rest]] of cases.entries()) {
+          const match = typeof data === 'string' ? /^([a-z]+)=(.*)$/s.exec(data) : null;
+          if (match && !/\n/.test(data as string)) expect(bodies[i]).toEqual({ k: match[1], ...(match[2] === '' ? {} : { v: match[2] }), ...rest });
+          else if (!match) expect(bodies[i]).toEqual({ data, ...rest });
+        }
+      }),
+      { numRuns: 60 },
+    );
   });
 });
