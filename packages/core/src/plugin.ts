@@ -28,7 +28,7 @@ export interface InputContext<C, N = NetworkSettings | undefined> {
   readonly metrics: InstanceMetrics;
   /**
    * Appends one record, stamped now, under the instance's tag. The body may be an object or
-   * msgpack bytes of a map (encoded once and reused). Returns false when the input is paused
+   * msgpack bytes of a map (encoded once and reused; copied before this returns). Returns false when the input is paused
    * (Mem_Buf_Limit, shutdown) and the record was refused.
    */
   append(body: EncodedOrObject, metadata?: EncodedOrObject): boolean;

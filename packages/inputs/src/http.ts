@@ -2,8 +2,8 @@ import { createServer, type IncomingMessage } from 'node:http';
 import { inflateRawSync, inflateSync, gunzipSync } from 'node:zlib';
 import { messageOf } from '@tributary/base';
 import { compileRecordAccessor, defineInput, type InputContext } from '@tributary/core';
-import { MsgpackReader, packJson, readClock } from '@tributary/msgpack';
-import { JsonStreamSplitter } from './json-stream.js';
+import { MsgpackReader, readClock } from '@tributary/msgpack';
+import { JsonStream } from './json-stream.js';
 
 const SUCCESS_CODES = new Set([200, 201, 204]);
 
@@ -133,20 +133,19 @@ async function handle(ctx: InputContext<unknown>, request: IncomingMessage, tagK
 
 /**
  * The records of a JSON body: objects, or the objects of the first array (other elements
- * skipped), each as the msgpack bytes `packJson` made — an array's elements are cut out of its
- * packed bytes, not decoded and packed again.
+ * skipped), each as its packed msgpack — an array's elements are cut out of its packed bytes,
+ * not decoded and packed again.
  */
 function jsonRecords(body: Buffer): Uint8Array[] {
   const records: Uint8Array[] = [];
   let done = false;
-  const splitter = new JsonStreamSplitter(body.length + 1);
+  const splitter = new JsonStream(body.length + 1);
   try {
-    splitter.push(body, (bytes) => {
+    splitter.push(body, (packed, first) => {
       if (done) return;
-      const text = bytes.toString('utf8');
-      if (text[0] === '{') records.push(packJson(text));
-      else if (text[0] === '[') {
-        records.push(...objectsOf(packJson(text)));
+      if (first === 0x7b) records.push(Buffer.from(packed));
+      else if (first === 0x5b) {
+        records.push(...objectsOf(Buffer.from(packed)));
         done = true; // Fluent Bit stops after the first array
       } else throw new Error('not an object');
     });

@@ -1,95 +1,65 @@
+import { JsonBytePacker, MsgpackWriter } from '@tributary/msgpack';
+
+/** Called with each complete value: its msgpack (valid only during the call), its first byte, and its JSON bytes. */
+export type JsonValueHandler = (packed: Buffer, first: number, json: Buffer) => void;
+
 /**
- * Finds where each top-level JSON value ends in a stream of concatenated values (whitespace
- * between them allowed), as Fluent Bit's streaming JSON state does for `tcp` and `stdin`:
- * `push` takes the next bytes and calls `onValue` with each complete value's bytes; an
- * incomplete value waits for more. It only measures (strings, escapes, nesting); the values
- * themselves are parsed by the caller, who also decides what invalid JSON costs. A pushed
+ * Packs a stream of concatenated JSON values (whitespace between them allowed), as Fluent Bit's
+ * streaming JSON state does for `tcp`, `stdin` and HTTP bodies: `push` takes the next bytes and
+ * packs each complete value in one pass over them; a value the bytes cut short waits for more.
+ * Invalid JSON throws, leaving what is pending for the caller to report and `reset`. A pushed
  * chunk may be kept (not copied) until its values are out: do not reuse it.
  */
-export class JsonStreamSplitter {
-  private buffer: Buffer = Buffer.alloc(0);
-  /** Resumable scan state over `buffer`. */
-  private scanned = 0;
-  private start = -1;
-  private depth = 0;
-  private inString = false;
-  private escaped = false;
-  private scalar = false;
+export class JsonStream {
+  private held: Buffer | undefined;
+  private readonly packer = new JsonBytePacker();
+  private readonly writer = new MsgpackWriter(1024);
 
   constructor(private readonly maxBytes: number) {}
 
-  /** Bytes held for a value not complete yet. */
+  /** Bytes held: a value not complete yet, or after an error the bytes that were not packed. */
   get pending(): number {
-    return this.buffer.length;
+    return this.held === undefined ? 0 : this.held.length;
   }
 
   /** Drops what is held (after invalid JSON, as Fluent Bit resets its state). */
   reset(): void {
-    this.buffer = Buffer.alloc(0);
-    this.scanned = 0;
-    this.start = -1;
-    this.depth = 0;
-    this.inString = this.escaped = this.scalar = false;
+    this.held = undefined;
   }
 
-  /** Returns false (and drops the buffer) when a value grows past `maxBytes`. */
-  push(chunk: Uint8Array, onValue: (bytes: Buffer) => void): boolean {
-    // A socket's or stream's chunk is never reused, so an empty buffer can take it as it is.
-    this.buffer = this.buffer.length === 0 ? Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength) : Buffer.concat([this.buffer, chunk]);
-    const bytes = this.buffer;
-    let consumed = 0;
-    for (let i = this.scanned; i < bytes.length; i++) {
-      const b = bytes[i]!;
-      if (this.start < 0) {
-        if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09) {
-          consumed = i + 1;
-          continue;
-        }
-        this.start = i;
-        this.depth = 0;
-        this.scalar = b !== 0x7b && b !== 0x5b && b !== 0x22;
-      }
-      if (this.inString) {
-        if (this.escaped) this.escaped = false;
-        else if (b === 0x5c) this.escaped = true;
-        else if (b === 0x22) {
-          this.inString = false;
-          if (this.depth === 0) this.emit(i + 1, onValue, () => (consumed = i + 1));
-        }
+  /**
+   * Packs every complete value of what is held and `chunk`. Returns false (and drops what is
+   * held) when an incomplete value grows past `maxBytes`; throws a MsgpackFormatError at the
+   * first invalid value, after the values before it were handled.
+   */
+  push(chunk: Uint8Array, onValue: JsonValueHandler): boolean {
+    const view = Buffer.from(chunk.buffer, chunk.byteOffset, chunk.byteLength);
+    const bytes = this.held === undefined ? view : Buffer.concat([this.held, view]);
+    const end = bytes.length;
+    let at = 0;
+    while (at < end) {
+      const c = bytes[at]!;
+      if (c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09) {
+        at++;
         continue;
       }
-      if (this.scalar) {
-        // A bare number, true, false or null ends at whitespace or where another value starts.
-        if (b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09 || b === 0x7b || b === 0x5b || b === 0x22) {
-          this.emit(i, onValue, () => (consumed = i));
-          i--; // look at this byte again as the start of what follows
-        }
-        continue;
+      this.writer.reset();
+      let next: number;
+      try {
+        next = this.packer.pack(bytes, at, end, this.writer);
+      } catch (error) {
+        this.held = bytes.subarray(at);
+        throw error;
       }
-      if (b === 0x22) this.inString = true;
-      else if (b === 0x7b || b === 0x5b) this.depth++;
-      else if (b === 0x7d || b === 0x5d) {
-        this.depth--;
-        if (this.depth <= 0) this.emit(i + 1, onValue, () => (consumed = i + 1));
-      }
+      if (next < 0) break;
+      onValue(this.writer.bytes(), c, bytes.subarray(at, next));
+      at = next;
     }
-    this.scanned = bytes.length;
-    if (consumed > 0) {
-      this.buffer = bytes.subarray(consumed);
-      this.scanned -= consumed;
-      if (this.start >= 0) this.start -= consumed;
-    }
-    if (this.buffer.length > this.maxBytes) {
+    this.held = at < end ? bytes.subarray(at) : undefined;
+    if (this.pending > this.maxBytes) {
       this.reset();
       return false;
     }
     return true;
-  }
-
-  private emit(end: number, onValue: (bytes: Buffer) => void, consumed: () => void): void {
-    onValue(this.buffer.subarray(this.start, end));
-    this.start = -1;
-    this.scalar = false;
-    consumed();
   }
 }

@@ -1,8 +1,7 @@
 import type { Readable } from 'node:stream';
 import { messageOf } from '@tributary/base';
 import { defineInput } from '@tributary/core';
-import { packJson } from '@tributary/msgpack';
-import { JsonStreamSplitter } from './json-stream.js';
+import { JsonStream, type JsonValueHandler } from './json-stream.js';
 
 /**
  * Fluent Bit's `stdin` input (`plugins/in_stdin`): JSON values read from standard input until
@@ -23,12 +22,11 @@ export function createStdinInput(open: () => Readable = () => process.stdin) {
       const limit = ctx.config.buffer_size;
       if (limit < 16000) throw new Error(`${ctx.name}: buffer_size must be at least 16000 bytes, got ${limit}.`);
       const stream = open();
-      const splitter = new JsonStreamSplitter(limit);
-      const onValue = (bytes: Buffer) => {
-        const text = bytes.toString('utf8');
-        if (text[0] === '{') ctx.append(packJson(text));
-        else if (text[0] === '[') ctx.appendEvents(packJson(text));
-        else ctx.log.warn(`a JSON value that is neither an object nor an event array was dropped: ${text.slice(0, 60)}`);
+      const splitter = new JsonStream(limit);
+      const onValue: JsonValueHandler = (packed, first, json) => {
+        if (first === 0x7b) ctx.append(packed);
+        else if (first === 0x5b) ctx.appendEvents(packed);
+        else ctx.log.warn(`a JSON value that is neither an object nor an event array was dropped: ${json.toString('utf8', 0, 60)}`);
       };
       stream.on('data', (bytes: Buffer) => {
         try {

@@ -1,8 +1,8 @@
 import { createServer, type Server, type Socket } from 'node:net';
 import { messageOf } from '@tributary/base';
 import { defineInput, type InputContext, type NetworkSettings, type TextParser } from '@tributary/core';
-import { MsgpackReader, MsgpackWriter, packJson } from '@tributary/msgpack';
-import { JsonStreamSplitter } from './json-stream.js';
+import { MsgpackReader, MsgpackWriter } from '@tributary/msgpack';
+import { JsonStream, type JsonValueHandler } from './json-stream.js';
 
 /** `separator` as written, with `\n`, `\r`, `\t` and `\\` unescaped (Fluent Bit's flb_unescape_string). */
 function unescape(text: string): string {
@@ -102,23 +102,20 @@ function serve(socket: Socket, ctx: InputContext<unknown>, framing: Framing): vo
     });
     return;
   }
-  const splitter = new JsonStreamSplitter(framing.maxBytes);
+  const splitter = new JsonStream(framing.maxBytes);
   const reader = new MsgpackReader();
-  const onValue = (bytes: Buffer) => {
-    const text = bytes.toString('utf8');
-    const first = text[0];
-    if (first !== '{' && first !== '[') {
-      ctx.log.warn(`${peer}: a JSON value that is neither an object nor an array was dropped: ${text.slice(0, 60)}`);
+  const onValue: JsonValueHandler = (packed, first, json) => {
+    if (first !== 0x7b && first !== 0x5b) {
+      ctx.log.warn(`${peer}: a JSON value that is neither an object nor an array was dropped: ${json.toString('utf8', 0, 60)}`);
       return;
     }
-    const packed = packJson(text);
-    if (first === '{' && framing.sourceKey === undefined) {
+    if (first === 0x7b && framing.sourceKey === undefined) {
       ctx.append(packed);
       return;
     }
     reader.reset(packed);
     const value = reader.read();
-    const body = first === '{' ? (value as Record<string, never>) : { msg: value as never };
+    const body = first === 0x7b ? (value as Record<string, never>) : { msg: value as never };
     if (framing.sourceKey !== undefined) (body as Record<string, string>)[framing.sourceKey] = peer;
     ctx.append(body);
   };

@@ -5,4 +5,5 @@ export { MsgpackFramer, type MessageHandler, type MsgpackFramerOptions } from '.
 export { MsgpackReader, type MsgpackExt, type MsgpackKind, type MsgpackReaderOptions } from './msgpack-reader.js';
 export { encodeString, MsgpackWriter, type MsgpackValue, type MsgpackWriterOptions } from './msgpack-writer.js';
 export { packJson } from './pack-json.js';
+export { JsonBytePacker } from './pack-json-bytes.js';
 export { skipItem, strBounds } from './msgpack-skip.js';
