@@ -1,5 +1,6 @@
+import { execFileSync } from 'node:child_process';
 import { createSocket } from 'node:dgram';
-import { mkdtempSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, statSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -63,7 +64,34 @@ describe('syslog input', () => {
     expect(run.events()[0]!.body).toMatchObject({ pri: '13', ident: 'app', pid: '7', message: 'local message' });
   });
 
-  it('refuses unix_udp, which Node.js cannot serve, saying what to use', async () => {
-    await expect(startInput(syslogInput, { path: '/tmp/x.sock' }, { parsers })).rejects.toThrow('mode unix_udp (Fluent Bit\'s default) needs Unix datagram sockets, which Node.js does not offer. Set Mode unix_tcp, tcp or udp.');
+  it('unix_udp (the default mode): datagrams from util-linux logger (its local format) at Path, read with syslog-rfc3164-local by default', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'syslog-')), 'log.sock');
+    await using run = await startInput(syslogInput, { path, unix_perm: '0660', source_address_key: 'peer' }, { parsers });
+    expect(statSync(path).isSocket()).toBe(true);
+    expect(statSync(path).mode & 0o777).toBe(0o660);
+    // logger(1) is the real unix-datagram syslog client on every Linux: one datagram per message.
+    execFileSync('logger', ['--socket-errors=on', '-d', '-u', path, '-t', 'app', '-p', 'user.notice', 'first message']);
+    execFileSync('logger', ['--socket-errors=on', '-d', '-u', path, '-t', 'app', '-p', 'user.err', 'second message']);
+    await until(() => { run.engine.flush(); return run.events().length >= 2; });
+    expect(run.events().map((event) => event.body)).toEqual([
+      expect.objectContaining({ pri: '13', ident: 'app', message: 'first message', peer: `unix://${path}` }),
+      expect.objectContaining({ pri: '11', ident: 'app', message: 'second message' }),
+    ]);
+  });
+
+  it('unix_udp: a datagram longer than Buffer_Max_Size is cut to it; the socket file goes at exit', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'syslog-')), 'log.sock');
+    const run = await startInput(syslogInput, { path, buffer_max_size: '40' }, { parsers });
+    execFileSync('logger', ['--socket-errors=on', '-d', '-u', path, '-t', 'app', 'x'.repeat(100)]);
+    await until(() => { run.engine.flush(); return run.events().length >= 1; });
+    const message = run.events()[0]!.body.message as string;
+    expect(message.length).toBeLessThan(40);
+    expect(message).toMatch(/^x+$/);
+    await run[Symbol.asyncDispose]();
+    expect(existsSync(path)).toBe(false);
+  });
+
+  it('unix modes need a Path', async () => {
+    await expect(startInput(syslogInput, { mode: 'unix_udp' }, { parsers })).rejects.toThrow('mode unix_udp needs a Path for the socket.');
   });
 });

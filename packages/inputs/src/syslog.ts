@@ -1,8 +1,10 @@
 import { createSocket, type Socket as UdpSocket } from 'node:dgram';
 import { chmodSync } from 'node:fs';
 import { createServer, type Server, type Socket } from 'node:net';
+import { messageOf } from '@tributary/base';
 import { defineInput, type InputContext, type NetworkSettings, type TextParser } from '@tributary/core';
 import { SyslogFramer, type SyslogFraming } from './syslog-framer.js';
+import { listenUnixDatagram, type UnixDatagramListener } from './unix-datagram.js';
 import { removeStaleSocket } from './unix-socket.js';
 
 type Mode = 'tcp' | 'udp' | 'unix_tcp' | 'unix_udp';
@@ -12,7 +14,8 @@ const MODES = new Set<Mode>(['tcp', 'udp', 'unix_tcp', 'unix_udp']);
  * Fluent Bit's `syslog` input (`plugins/in_syslog`): messages over TCP (`format` newline or
  * octet_counting), UDP (one per datagram) or a Unix stream socket, each parsed — by default
  * with the stock `syslog-rfc5424` (network) or `syslog-rfc3164-local` (Unix) parser — into a
- * record with the message's time. A message that does not parse is dropped with a warning
+ * record with the message's time; `unix_udp` (Fluent Bit's default mode) takes one message per
+ * datagram on a Unix datagram socket. A message that does not parse is dropped with a warning
  * naming the peer, as Fluent Bit does; a malformed octet-counted stream closes that connection.
  */
 export const syslogInput = defineInput({
@@ -34,10 +37,9 @@ export const syslogInput = defineInput({
   async init(ctx) {
     const mode = ctx.config.mode.toLowerCase() as Mode;
     if (!MODES.has(mode)) throw new Error(`${ctx.name}: mode must be tcp, udp, unix_tcp or unix_udp, got '${ctx.config.mode}'.`);
-    if (mode === 'unix_udp') {
-      throw new Error(`${ctx.name}: mode unix_udp (Fluent Bit's default) needs Unix datagram sockets, which Node.js does not offer. Set Mode unix_tcp, tcp or udp.`);
-    }
-    const parser = ctx.parser(ctx.config.parser ?? (mode === 'unix_tcp' ? 'syslog-rfc3164-local' : 'syslog-rfc5424'));
+    const unix = mode === 'unix_tcp' || mode === 'unix_udp';
+    if (unix && !ctx.config.path) throw new Error(`${ctx.name}: mode ${mode} needs a Path for the socket.`);
+    const parser = ctx.parser(ctx.config.parser ?? (unix ? 'syslog-rfc3164-local' : 'syslog-rfc5424'));
     let framing: SyslogFraming = 'newline';
     const format = ctx.config.format.toLowerCase();
     if (format === 'octet_counting' || format === 'octet') framing = 'octet_counting';
@@ -45,6 +47,7 @@ export const syslogInput = defineInput({
     const maxBytes = ctx.config.buffer_max_size ?? ctx.config.buffer_chunk_size;
     const deliver = messageHandler(ctx, parser);
     if (mode === 'udp') return listenUdp(ctx, maxBytes, deliver);
+    if (mode === 'unix_udp') return listenUnixUdp(ctx, maxBytes, deliver);
     if (ctx.config.receive_buffer_size !== undefined) ctx.log.warn('receive_buffer_size applies to mode udp only; it has no effect here');
     return listenStream(ctx, mode, framing, maxBytes, deliver);
   },
@@ -86,6 +89,28 @@ async function listenUdp(ctx: InputContext<{ receive_buffer_size?: number }, Net
   return { exit: () => new Promise<void>((resolve) => socket.close(() => resolve())) };
 }
 
+async function listenUnixUdp(ctx: InputContext<{ path?: string; unix_perm: string; receive_buffer_size?: number }>, maxBytes: number, deliver: Deliver) {
+  if (ctx.config.receive_buffer_size !== undefined) ctx.log.warn('receive_buffer_size applies to mode udp only; it has no effect here');
+  const path = ctx.config.path!;
+  const peer = `unix://${path}`;
+  let listener: UnixDatagramListener;
+  try {
+    listener = await listenUnixDatagram(
+      path,
+      Number.parseInt(ctx.config.unix_perm, 8),
+      maxBytes,
+      (datagram) => {
+        if (!ctx.paused) deliver(datagram, peer); // as for udp: a datagram that comes while paused is lost either way
+      },
+      (problem) => ctx.log.error(problem),
+    );
+  } catch (error) {
+    throw new Error(`${ctx.name}: mode unix_udp: ${messageOf(error)}`);
+  }
+  ctx.log.info(`listening on unix_udp://${path}`);
+  return { exit: () => listener.close() };
+}
+
 async function listenStream(
   ctx: InputContext<{ path?: string; unix_perm: string }, NetworkSettings>,
   mode: 'tcp' | 'unix_tcp',
@@ -110,10 +135,7 @@ async function listenStream(
     });
   });
   const path = ctx.config.path;
-  if (mode === 'unix_tcp') {
-    if (!path) throw new Error(`${ctx.name}: mode unix_tcp needs a Path for the socket.`);
-    removeStaleSocket(path);
-  }
+  if (mode === 'unix_tcp') removeStaleSocket(path!);
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);
     const done = () => {
