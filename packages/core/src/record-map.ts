@@ -1,4 +1,4 @@
-import { MsgpackReader, skipItem, strBounds, type MsgpackValue, type MsgpackWriter } from '@tributary/msgpack';
+import { MsgpackReader, ShortStringCache, skipItem, strBounds, type MsgpackValue, type MsgpackWriter } from '@tributary/msgpack';
 
 /** One key and its value: the value's msgpack bytes as they came (`source[start..end)`) until it is set. */
 interface Entry {
@@ -237,10 +237,24 @@ export class RecordMap {
     if (this.parsed === undefined && this.bytes !== undefined) return writer.writeRaw(this.bytes);
     const entries = this.entries;
     writer.writeMapHeader(entries.length);
-    for (const entry of entries) {
+    for (let i = 0; i < entries.length; i++) {
+      const entry = entries[i]!;
+      if (entry.keyStart >= 0 && entry.raw) {
+        // A run of untouched entries that lie back to back in one source is one copy.
+        let end = entry.end;
+        while (i + 1 < entries.length) {
+          const next = entries[i + 1]!;
+          if (next.keyStart !== end || !next.raw || next.source !== entry.source) break;
+          end = next.end;
+          i++;
+        }
+        writer.writeRawRange(entry.source!, entry.keyStart, end);
+        continue;
+      }
       if (entry.keyStart >= 0) writer.writeRawRange(entry.source!, entry.keyStart, entry.start);
       else writer.writeString(entry.key);
       if (entry.raw) writer.writeRawRange(entry.source!, entry.start, entry.end);
+      else if (typeof entry.value === 'string') writer.writeString(entry.value);
       else if (entry.value instanceof RecordMap) entry.value.writeTo(writer);
       else writer.writeValue(entry.value as MsgpackValue);
     }
@@ -327,15 +341,21 @@ function parseEntries(bytes: Uint8Array): Entry[] {
   return entries;
 }
 
-/** A key's text: short ASCII decoded here (most keys), the rest as UTF-8. */
+/** Keys repeat from record to record: the same string serves each time its bytes come again. */
+const keyCache = new ShortStringCache();
+
+/** A key's text: short ASCII from the cache or decoded here (most keys), the rest as UTF-8. */
 function keyText(bytes: Uint8Array, start: number, end: number): string {
-  if (end - start <= 24) {
+  if (end - start <= ShortStringCache.MAX_BYTES) {
+    const known = keyCache.lookup(bytes, start, end);
+    if (known !== undefined) return known;
     let text = '';
     for (let i = start; i < end; i++) {
       const byte = bytes[i]!;
       if (byte >= 0x80) return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');
       text += String.fromCharCode(byte);
     }
+    keyCache.remember(bytes, start, end, text);
     return text;
   }
   return Buffer.from(bytes.buffer, bytes.byteOffset + start, end - start).toString('utf8');

@@ -48,7 +48,11 @@ export const nestFilter = defineFilter({
         filter(event) {
           const nested = event.body.take(selected);
           if (nested.size === 0) return 'keep';
-          for (let i = 0; i < nested.size; i++) nested.renameAt(i, rename(nested.keyAt(i)));
+          for (let i = 0; i < nested.size; i++) {
+            const key = nested.keyAt(i);
+            const renamed = rename(key);
+            if (renamed !== key) nested.renameAt(i, renamed);
+          }
           event.body.append(under, nested);
           return 'modified';
         },

@@ -6,4 +6,5 @@ export { MsgpackReader, type MsgpackExt, type MsgpackKind, type MsgpackReaderOpt
 export { encodeString, MsgpackWriter, type MsgpackValue, type MsgpackWriterOptions } from './msgpack-writer.js';
 export { packJson } from './pack-json.js';
 export { JsonBytePacker } from './pack-json-bytes.js';
+export { ShortStringCache } from './short-string-cache.js';
 export { skipItem, strBounds } from './msgpack-skip.js';

@@ -2,8 +2,8 @@ const SLOTS = 256;
 
 /**
  * A small direct-mapped cache of short ASCII strings by their bytes. Protocol streams repeat the
- * same keys and method names in every message (`EventId`, `Data`, `Method` ...); returning the
- * same string saves decoding and allocating it again.
+ * same keys and method names in every message (`EventId`, `Data`, `Method` ...), and records
+ * the same keys; returning the same string saves decoding and allocating it again.
  */
 export class ShortStringCache {
   /** Strings up to this many bytes are cached. */
@@ -11,13 +11,13 @@ export class ShortStringCache {
   private readonly keys: Array<Buffer | undefined> = new Array(SLOTS);
   private readonly values: Array<string | undefined> = new Array(SLOTS);
 
-  private slot(bytes: Buffer, start: number, end: number): number {
+  private slot(bytes: Uint8Array, start: number, end: number): number {
     let hash = end - start;
     for (let i = start; i < end; i++) hash = (hash * 31 + bytes[i]!) | 0;
     return hash & (SLOTS - 1);
   }
 
-  lookup(bytes: Buffer, start: number, end: number): string | undefined {
+  lookup(bytes: Uint8Array, start: number, end: number): string | undefined {
     const slot = this.slot(bytes, start, end);
     const key = this.keys[slot];
     const size = end - start;
@@ -26,7 +26,7 @@ export class ShortStringCache {
     return this.values[slot];
   }
 
-  remember(bytes: Buffer, start: number, end: number, text: string): void {
+  remember(bytes: Uint8Array, start: number, end: number, text: string): void {
     const slot = this.slot(bytes, start, end);
     this.keys[slot] = Buffer.from(bytes.subarray(start, end));
     this.values[slot] = text;
