@@ -120,8 +120,23 @@ describe('http output against a real HTTP server', () => {
     expect(logs).toContain(`could not flush records to http://127.0.0.1:${port}/: connect ECONNREFUSED`);
   });
 
-  it('refuses gelf, another compression and another method with the fix', async () => {
-    await expect(run(1, [['format', 'gelf']], [])).rejects.toThrow(/gelf is not in Tributary yet/);
+  it('gelf: one GELF line per record with the gelf_*_key mapping; a record without a short message drops the chunk', async () => {
+    const server = await httpServer();
+    await run(server.port, [['format', 'gelf'], ['gelf_short_message_key', 'log'], ['gelf_host_key', 'hostname']], [{ log: 'hello', hostname: 'web-1', level: 'err' }, { log: 'again', level: 9 }]);
+    const [request] = server.received;
+    expect(Object.fromEntries(headerPairs(request!.headers))).toMatchObject({ 'Content-Type': 'application/json' });
+    expect(request!.body.toString()).toBe(
+      '{"version":"1.1", "short_message":"hello", "host":"web-1", "level":3, "timestamp":1700000000.500}\n{"version":"1.1", "short_message":"again", "level":9, "timestamp":1700000001.500}\n',
+    );
+    const none = await httpServer();
+    const { metrics, logs } = await run(none.port, [['format', 'gelf']], [{ msg: 'no short message' }]);
+    expect(none.received).toHaveLength(0);
+    expect(metrics).toMatchObject({ errors: 1, droppedRecords: 1, retries: 0 });
+    expect(logs).toContain('error encoding to GELF: missing short_message key');
+  });
+
+  it('refuses another format, another compression and another method with the fix', async () => {
+    await expect(run(1, [['format', 'avro']], [])).rejects.toThrow(/use one of json, json_lines, json_stream, msgpack, gelf/);
     await expect(run(1, [['compress', 'zstd']], [])).rejects.toThrow(/gzip only/);
     await expect(run(1, [['http_method', 'GET']], [])).rejects.toThrow(/POST or PUT/);
   });

@@ -4,24 +4,27 @@ import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
 import { CoreError, defineOutput, type FlushResult } from '@tributary/core';
 import { splitHeader, statusResult } from './http-status.js';
-import { JSON_DATE_CONFIG, jsonDateSettings, jsonRecords, type JsonFormat } from './json-records.js';
+import { DEFAULT_GELF_FIELDS, GelfError, gelfRecords, type GelfFields } from './gelf.js';
+import { JSON_DATE_CONFIG, jsonDateSettings, jsonRecords } from './json-records.js';
 import { tlsClientOptions } from './tls-client.js';
 
 const gzip = promisify(gzipCallback);
 
-const FORMATS = ['json', 'json_lines', 'json_stream', 'msgpack'] as const;
+const FORMATS = ['json', 'json_lines', 'json_stream', 'msgpack', 'gelf'] as const;
 type HttpFormat = (typeof FORMATS)[number];
 const CONTENT_TYPE: Record<HttpFormat, string> = {
   json: 'application/json',
   json_stream: 'application/json',
   json_lines: 'application/x-ndjson',
   msgpack: 'application/msgpack',
+  gelf: 'application/json',
 };
 
 /**
  * Fluent Bit's `http` output (`plugins/out_http/http.c`): each chunk is one request to
  * `Host:Port/URI` (kept-alive connections, TLS with `tls on`), its records as JSON (`json`,
- * `json_lines`, `json_stream`, with the date under `json_date_key`) or as the chunk's msgpack,
+ * `json_lines`, `json_stream`, with the date under `json_date_key`), as GELF 1.1 lines (`gelf`,
+ * with the `gelf_*_key` mapping) or as the chunk's msgpack,
  * optionally gzipped, with Fluent Bit's headers in its order. 200–205 is delivered; 4xx other
  * than 408 and 429 drops the chunk (counted as an error); any other status, a timeout or a
  * connection error retries it.
@@ -33,7 +36,12 @@ export const httpOutput = defineOutput({
   configMap: {
     uri: { type: 'string', default: '/', description: 'the path requests go to' },
     http_method: { type: 'string', default: 'POST', description: 'POST or PUT' },
-    format: { type: 'string', default: 'json', description: 'json, json_lines, json_stream or msgpack' },
+    format: { type: 'string', default: 'json', description: 'json, json_lines, json_stream, msgpack or gelf' },
+    gelf_timestamp_key: { type: 'string', description: "the record key GELF's timestamp comes from (default timestamp)" },
+    gelf_host_key: { type: 'string', description: "the record key GELF's host comes from (default host)" },
+    gelf_short_message_key: { type: 'string', description: "the record key GELF's short_message comes from (default short_message)" },
+    gelf_full_message_key: { type: 'string', description: "the record key GELF's full_message comes from (default full_message)" },
+    gelf_level_key: { type: 'string', description: "the record key GELF's level comes from (default level)" },
     ...JSON_DATE_CONFIG,
     header: { type: 'string', multiple: true, description: 'NAME VALUE: a header sent with every request' },
     header_tag: { type: 'string', description: 'a header that carries the chunk tag' },
@@ -48,7 +56,7 @@ export const httpOutput = defineOutput({
     const { config, name, net } = ctx;
     const format = config.format.toLowerCase() as HttpFormat;
     if (!FORMATS.includes(format)) {
-      throw new CoreError('INVALID_PROPERTY', `${name}: format ${config.format} is not supported by Tributary: use one of ${FORMATS.join(', ')} (gelf is not in Tributary yet).`);
+      throw new CoreError('INVALID_PROPERTY', `${name}: format ${config.format} is not supported by Tributary: use one of ${FORMATS.join(', ')}.`);
     }
     const method = config.http_method.toUpperCase();
     if (method !== 'POST' && method !== 'PUT') throw new CoreError('INVALID_PROPERTY', `${name}: http_method must be POST or PUT, not '${config.http_method}'.`);
@@ -57,6 +65,18 @@ export const httpOutput = defineOutput({
       throw new CoreError('INVALID_PROPERTY', `${name}: compress ${config.compress} is not supported: Tributary compresses with gzip only.`);
     }
     const { dateKey, dateFormat } = jsonDateSettings(name, config);
+    const gelfFields: GelfFields = {
+      host: config.gelf_host_key ?? DEFAULT_GELF_FIELDS.host,
+      shortMessage: config.gelf_short_message_key ?? DEFAULT_GELF_FIELDS.shortMessage,
+      timestamp: config.gelf_timestamp_key ?? DEFAULT_GELF_FIELDS.timestamp,
+      level: config.gelf_level_key ?? DEFAULT_GELF_FIELDS.level,
+      fullMessage: config.gelf_full_message_key ?? DEFAULT_GELF_FIELDS.fullMessage,
+    };
+    const payloadOf = (data: Uint8Array): Uint8Array => {
+      if (format === 'msgpack') return data;
+      if (format === 'gelf') return Buffer.from(gelfRecords(data, gelfFields, (message) => ctx.log.warn(message)));
+      return Buffer.from(jsonRecords(data, format, dateKey, dateFormat));
+    };
     const path = config.uri.startsWith('/') ? config.uri : `/${config.uri}`;
     const extra = config.header.map((text) => splitHeader(text, name));
     const agentOptions = { keepAlive: net.keepalive, timeout: net.keepaliveIdleTimeout * 1000 };
@@ -107,7 +127,14 @@ export const httpOutput = defineOutput({
 
     return {
       async flush(chunk) {
-        const payload = format === 'msgpack' ? chunk.data : Buffer.from(jsonRecords(chunk.data, format as JsonFormat, dateKey, dateFormat));
+        let payload: Uint8Array;
+        try {
+          payload = payloadOf(chunk.data);
+        } catch (error) {
+          if (!(error instanceof GelfError)) throw error;
+          ctx.log.error(`error encoding to GELF: ${error.message}: the chunk is dropped, as Fluent Bit drops it`);
+          return 'error';
+        }
         const body = compress ? await gzip(payload) : payload;
         return send(body, chunk.tag);
       },
