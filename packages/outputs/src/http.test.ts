@@ -135,6 +135,28 @@ describe('http output against a real HTTP server', () => {
     expect(logs).toContain('error encoding to GELF: missing short_message key');
   });
 
+  it('body_key/headers_key: one request per record with its own body and headers, no Content-Type of its own; a record missing one is skipped', async () => {
+    const server = await httpServer();
+    const { metrics, logs } = await run(server.port, [['body_key', '$payload'], ['headers_key', '$meta'], ['header_tag', 'X-Tag']], [
+      { payload: '{"a":1}', meta: { 'Content-Type': 'application/json', 'X-Id': '1' } },
+      { payload: 'no headers' },
+      { payload: 'plain', meta: { 'X-Id': '3', n: 4, after: 'cut' } },
+    ]);
+    expect(server.received.map((request) => request.body.toString())).toEqual(['{"a":1}', 'plain']);
+    const sent = server.received.map((request) => headerPairs(request.headers).filter(([key]) => !['Host', 'Connection', 'Content-Length'].includes(key)));
+    expect(sent).toEqual([
+      [['Content-Type', 'application/json'], ['X-Id', '1'], ['X-Tag', 'app'], ['User-Agent', 'Fluent-Bit']],
+      [['X-Id', '3'], ['X-Tag', 'app'], ['User-Agent', 'Fluent-Bit']],
+    ]);
+    expect(metrics).toMatchObject({ procRecords: 3, errors: 0 });
+    expect(logs).toContain('failed to extract body/headers using patterns "$payload" and "$meta"');
+    // The flush ends as its last record does: a last record that cannot be sent fails it.
+    const last = await httpServer();
+    expect((await run(last.port, [['body_key', '$payload'], ['headers_key', '$meta']], [{ payload: 'x', meta: {} }, { payload: 'y' }])).metrics).toMatchObject({ errors: 1, droppedRecords: 2 });
+    expect(last.received.map((request) => request.body.toString())).toEqual(['x']);
+    await expect(run(1, [['body_key', '$payload']], [])).rejects.toThrow(/when setting body_key, headers_key is also required/);
+  });
+
   it('refuses another format, another compression and another method with the fix', async () => {
     await expect(run(1, [['format', 'avro']], [])).rejects.toThrow(/use one of json, json_lines, json_stream, msgpack, gelf/);
     await expect(run(1, [['compress', 'zstd']], [])).rejects.toThrow(/gzip only/);

@@ -2,7 +2,7 @@ import { Agent as HttpAgent, request as httpRequest, type IncomingMessage, type 
 import { Agent as HttpsAgent, request as httpsRequest } from 'node:https';
 import { promisify } from 'node:util';
 import { gzip as gzipCallback } from 'node:zlib';
-import { CoreError, defineOutput, type FlushResult } from '@tributary/core';
+import { compileRecordAccessor, CoreError, defineOutput, forEachRawEvent, RecordMap, type FlushResult, type RecordAccessor } from '@tributary/core';
 import { splitHeader, statusResult } from './http-status.js';
 import { DEFAULT_GELF_FIELDS, GelfError, gelfRecords, type GelfFields } from './gelf.js';
 import { JSON_DATE_CONFIG, jsonDateSettings, jsonRecords } from './json-records.js';
@@ -51,6 +51,8 @@ export const httpOutput = defineOutput({
     allow_duplicated_headers: { type: 'bool', default: 'true', description: 'send a Header given twice twice (else the last wins)' },
     log_response_payload: { type: 'bool', default: 'true', description: 'log the response body with the status' },
     'http.response_timeout': { type: 'time', default: '60s', description: 'the longest wait for a response' },
+    body_key: { type: 'string', description: 'record accessor ($key) of a string sent as the body of one request per record (needs headers_key)' },
+    headers_key: { type: 'string', description: 'record accessor ($key) of a map of string headers sent with that request (needs body_key)' },
   },
   init(ctx) {
     const { config, name, net } = ctx;
@@ -77,6 +79,10 @@ export const httpOutput = defineOutput({
       if (format === 'gelf') return Buffer.from(gelfRecords(data, gelfFields, (message) => ctx.log.warn(message)));
       return Buffer.from(jsonRecords(data, format, dateKey, dateFormat));
     };
+    if ((config.body_key === undefined) !== (config.headers_key === undefined)) {
+      throw new CoreError('INVALID_PROPERTY', `${name}: when setting ${config.body_key === undefined ? 'headers_key, body_key' : 'body_key, headers_key'} is also required.`);
+    }
+    const perRecord = config.body_key === undefined ? undefined : { body: compileRecordAccessor(config.body_key), headers: compileRecordAccessor(config.headers_key!) };
     const path = config.uri.startsWith('/') ? config.uri : `/${config.uri}`;
     const extra = config.header.map((text) => splitHeader(text, name));
     const agentOptions = { keepAlive: net.keepalive, timeout: net.keepaliveIdleTimeout * 1000 };
@@ -84,9 +90,9 @@ export const httpOutput = defineOutput({
     const request = net.tls.enabled ? httpsRequest : httpRequest;
     const where = `${net.tls.enabled ? 'https' : 'http'}://${net.address}:${net.port}${path}`;
 
-    const headersFor = (tag: string, size: number): OutgoingHttpHeaders => {
-      // Fluent Bit's order: Content-Type, the tag header, Content-Encoding, Authorization, User-Agent, then Header entries.
-      const headers: Record<string, string | string[]> = { 'Content-Type': CONTENT_TYPE[format] };
+    const headersFor = (tag: string, size: number, recordHeaders?: ReadonlyArray<[string, string]>): OutgoingHttpHeaders => {
+      // Fluent Bit's order: Content-Type (or a record's own headers), the tag header, Content-Encoding, Authorization, User-Agent, then Header entries.
+      const headers: Record<string, string | string[]> = recordHeaders === undefined ? { 'Content-Type': CONTENT_TYPE[format] } : Object.fromEntries(recordHeaders);
       if (config.header_tag) headers[config.header_tag] = tag;
       if (compress) headers['Content-Encoding'] = 'gzip';
       if (config.http_user !== undefined) headers.Authorization = `Basic ${Buffer.from(`${config.http_user}:${config.http_passwd}`).toString('base64')}`;
@@ -99,10 +105,10 @@ export const httpOutput = defineOutput({
       return headers;
     };
 
-    const send = (body: Uint8Array, tag: string): Promise<FlushResult> =>
+    const send = (body: Uint8Array, tag: string, recordHeaders?: ReadonlyArray<[string, string]>): Promise<FlushResult> =>
       new Promise((resolve) => {
         const req = request(
-          { agent, host: net.address, port: net.port, path, method, headers: headersFor(tag, body.length), timeout: config['http.response_timeout'] * 1000 },
+          { agent, host: net.address, port: net.port, path, method, headers: headersFor(tag, body.length, recordHeaders), timeout: config['http.response_timeout'] * 1000 },
           (res: IncomingMessage) => {
             const parts: Buffer[] = [];
             res.on('data', (part: Buffer) => parts.push(part));
@@ -125,8 +131,37 @@ export const httpOutput = defineOutput({
         req.end(body);
       });
 
+    /**
+     * Body_Key/Headers_Key: one request per record, as out_http's `send_all_requests`; the flush
+     * ends as the last record did (a record without a string body or a headers map is skipped
+     * with a warning, and the flush then fails if it was the last).
+     */
+    const sendEach = async (data: Uint8Array, tag: string, keys: NonNullable<typeof perRecord>): Promise<FlushResult> => {
+      const records: Array<{ body: Uint8Array; headers: Array<[string, string]> } | undefined> = [];
+      let notMap = false;
+      forEachRawEvent(data, (_sec, _nsec, _metadata, body) => {
+        if (notMap) return;
+        if (body[0] === undefined || !isMapHeader(body[0])) {
+          notMap = true;
+          return;
+        }
+        records.push(perRecordRequest(RecordMap.of(body), keys, (message) => ctx.log.warn(message)));
+      });
+      let result: FlushResult = 'ok';
+      for (const record of records) {
+        if (record === undefined) {
+          result = 'error';
+          continue;
+        }
+        result = await send(compress ? await gzip(record.body) : record.body, tag, record.headers);
+      }
+      if (notMap || result === 'error') ctx.log.error(`failed to send requests using body key "${config.body_key}"`);
+      return notMap ? 'error' : result;
+    };
+
     return {
       async flush(chunk) {
+        if (perRecord !== undefined) return sendEach(chunk.data, chunk.tag, perRecord);
         let payload: Uint8Array;
         try {
           payload = payloadOf(chunk.data);
@@ -144,3 +179,35 @@ export const httpOutput = defineOutput({
     };
   },
 });
+
+function isMapHeader(byte: number): boolean {
+  return (byte >= 0x80 && byte <= 0x8f) || byte === 0xde || byte === 0xdf;
+}
+
+/**
+ * One record's request in Body_Key mode: the string (or bytes) at the body accessor, sent as it
+ * is, and the string pairs of the map at the headers accessor in order — up to the first pair
+ * that is not string to string, where Fluent Bit's header list ends. Undefined (warned) when
+ * either is missing or of another type.
+ */
+function perRecordRequest(record: RecordMap, keys: { body: RecordAccessor; headers: RecordAccessor }, warn: (message: string) => void): { body: Uint8Array; headers: Array<[string, string]> } | undefined {
+  const value = keys.body.get(record);
+  let body: Uint8Array | undefined;
+  if (typeof value === 'string') body = Buffer.from(value, 'utf8');
+  else if (value instanceof Uint8Array) body = value;
+  else if (value !== undefined) warn(`failed to extract body using pattern "${keys.body.pattern}" (must be a msgpack string or bin)`);
+  const map = keys.headers.get(record);
+  let headers: Array<[string, string]> | undefined;
+  if (typeof map === 'object' && map !== null && !Array.isArray(map) && !(map instanceof Uint8Array)) {
+    headers = [];
+    for (const [name, text] of Object.entries(map)) {
+      if (typeof text !== 'string') break;
+      headers.push([name, text]);
+    }
+  } else if (map !== undefined) warn(`error extracting headers using pattern "${keys.headers.pattern}"`);
+  if (body === undefined || headers === undefined) {
+    warn(`failed to extract body/headers using patterns "${keys.body.pattern}" and "${keys.headers.pattern}"`);
+    return undefined;
+  }
+  return { body, headers };
+}
