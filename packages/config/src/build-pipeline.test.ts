@@ -21,6 +21,16 @@ describe('buildPipelineConfig', () => {
     expect(build('[SERVICE]\n    multiline_buffer_limit 512K\n').service.multilineBufferLimit).toBe(512_000);
   });
 
+  it('reads storage.* into one storage setting once storage.path is set, as Fluent Bit', () => {
+    const config = build('[SERVICE]\n    storage.path /var/lib/tb\n    storage.sync full\n    storage.checksum on\n    storage.backlog.mem_limit 10M\n    storage.max_chunks_up 64\n');
+    expect(config.service.storage).toEqual({ path: '/var/lib/tb', fullSync: true, checksum: true, backlogMemLimit: 10_000_000, deleteIrrecoverable: false });
+    expect(config.service.other.map((p) => p.key)).toEqual(['storage.max_chunks_up']);
+    const noPath = build('[SERVICE]\n    storage.checksum on\n');
+    expect(noPath.service.storage).toBeUndefined();
+    expect(noPath.warnings).toContain('[SERVICE] storage.* keys are set but storage.path is not: filesystem buffering is off, as in Fluent Bit');
+    expect(() => build('[SERVICE]\n    storage.sync always\n')).toThrow("p.conf:2: invalid value for 'storage.sync': expected normal or full, for example 'storage.sync normal', but got 'always'.");
+  });
+
   it('separates core keys from plugin properties', () => {
     const config = build(
       [

@@ -12,6 +12,7 @@ import type {
   PluginSection,
   Property,
   ServiceConfig,
+  StorageConfig,
 } from './pipeline-config.js';
 import type { RawEntry, RawSection } from './raw-config.js';
 import {
@@ -100,6 +101,11 @@ export function buildPipelineConfig(sections: readonly RawSection[], options: Bu
     }
   }
 
+  const storage = config.service.storage;
+  if (storage !== undefined && storage.path === '') {
+    warnings.push('[SERVICE] storage.* keys are set but storage.path is not: filesystem buffering is off, as in Fluent Bit');
+    config.service.storage = undefined;
+  }
   const level = env.FLB_LOG_LEVEL;
   if (level) config.service.logLevel = logLevelSetting({ key: 'FLB_LOG_LEVEL', value: level, source: { file: 'environment', line: 0 } });
   return config;
@@ -119,6 +125,7 @@ function defaultService(): ServiceConfig {
     schedulerCap: 2000,
     parsersFiles: [],
     multilineBufferLimit: 2_000_000,
+    storage: undefined,
     other: [],
   };
 }
@@ -145,8 +152,24 @@ function applyService(
     case 'parsers_file': service.parsersFiles.push(resolveAgainst(setting, baseDir, fsys)); break;
     case 'multiline_buffer_limit': service.multilineBufferLimit = sizeSetting(setting); break;
     case 'plugins_file': config.plugins.push(...readPluginsFile(resolveAgainst(setting, baseDir, fsys), fsys, env)); break;
+    case 'storage.path': storageOf(service).path = setting.value; break;
+    case 'storage.sync': storageOf(service).fullSync = storageSync(setting); break;
+    case 'storage.checksum': storageOf(service).checksum = booleanSetting(setting); break;
+    case 'storage.backlog.mem_limit': storageOf(service).backlogMemLimit = sizeSetting(setting); break;
+    case 'storage.delete_irrecoverable_chunks': storageOf(service).deleteIrrecoverable = booleanSetting(setting); break;
     default: service.other.push(setting);
   }
+}
+
+/** The storage settings, made on the first `storage.*` key (`path` stays empty until `storage.path` comes). */
+function storageOf(service: ServiceConfig): StorageConfig {
+  return (service.storage ??= { path: '', fullSync: false, checksum: false, backlogMemLimit: 5_000_000 /* 5M */, deleteIrrecoverable: false });
+}
+
+function storageSync(setting: Setting): boolean {
+  const value = setting.value.trim().toLowerCase();
+  if (value === 'normal' || value === 'full') return value === 'full';
+  throw new ConfigError('CONFIG_INVALID_VALUE', setting.source, `invalid value for '${setting.key}': expected normal or full, for example '${setting.key} normal', but got '${setting.value}'.`);
 }
 
 /** A relative path that does not exist is retried against the main config file's directory. */

@@ -16,6 +16,7 @@ export type {
   PluginSection,
   Property,
   ServiceConfig,
+  StorageConfig,
 } from './pipeline-config.js';
 export type { RawConfig, RawEntry, RawSection, SectionType } from './raw-config.js';
 export { expandVariables, type VariableScope } from './variables.js';

@@ -25,8 +25,23 @@ export interface ServiceConfig {
   parsersFiles: string[];
   /** `multiline_buffer_limit`: the most bytes one multiline message may hold (default 2MB). */
   multilineBufferLimit: number;
+  /** `storage.*`: set once `storage.path` is (filesystem buffering needs a folder). */
+  storage: StorageConfig | undefined;
   /** Keys Tributary does not act on, kept for completeness. */
   other: Property[];
+}
+
+/** `[SERVICE] storage.*`, as Fluent Bit reads them. */
+export interface StorageConfig {
+  path: string;
+  /** `storage.sync full` (default normal). */
+  fullSync: boolean;
+  /** `storage.checksum` (default off). */
+  checksum: boolean;
+  /** `storage.backlog.mem_limit` in bytes (default 5M). */
+  backlogMemLimit: number;
+  /** `storage.delete_irrecoverable_chunks` (default off: set aside). */
+  deleteIrrecoverable: boolean;
 }
 
 /** What every plugin section has. */

@@ -10,8 +10,14 @@ export interface ChunkStore {
   create(input: number, tag: string): Chunk;
   /** Records were appended to `chunk` from byte `from` on; a durable store writes them through before this returns. */
   appended(chunk: Chunk, from: number): void;
+  /** The chunk takes no more records (full, or turned into a task). */
+  seal(chunk: Chunk): void;
+  /** Output `output` is done with the chunk while others still owe it. */
+  settledBy(chunk: Chunk, output: string): void;
   /** Every output the chunk was routed to has delivered or dropped it; its bytes may be reused. */
   release(chunk: Chunk): void;
+  /** Shutdown leaves the chunk undelivered: a durable store keeps it for the next start; its bytes may be reused. */
+  keep(chunk: Chunk): void;
 }
 
 /**
@@ -19,7 +25,7 @@ export interface ChunkStore {
  * so a chunk that stays small costs only the pages it writes, and a full one is never copied
  * while it grows.
  */
-const CHUNK_CAPACITY = CHUNK_MAX_BYTES + 64 * 1024;
+export const CHUNK_CAPACITY = CHUNK_MAX_BYTES + 64 * 1024;
 
 /** Chunks in memory. Buffers of released chunks are reused, which keeps the heap from churning through megabytes a second. */
 export class MemoryChunkStore implements ChunkStore {
@@ -33,8 +39,16 @@ export class MemoryChunkStore implements ChunkStore {
 
   appended(): void {}
 
+  seal(): void {}
+
+  settledBy(): void {}
+
   release(chunk: Chunk): void {
     chunk.writer.reset();
     if (this.spare.length < this.spares) this.spare.push(chunk.writer);
+  }
+
+  keep(chunk: Chunk): void {
+    this.release(chunk);
   }
 }

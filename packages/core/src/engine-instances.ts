@@ -1,4 +1,6 @@
 import { messageOf, type Logger, type LogLevel } from '@tributary/base';
+import type { ChunkStore } from './chunk-store.js';
+import { CoreError } from './errors.js';
 import { resolveConfig, type ConfigMap, type ConfigOf, type Property } from './config-map.js';
 import { InputBuffer, NOW, type InputBufferHooks } from './input-buffer.js';
 import { createMetrics } from './metrics.js';
@@ -84,6 +86,22 @@ interface EngineSide {
   isRunning(): boolean;
   requestStop(reason: string): void;
   readonly parsers: ParserLookup | undefined;
+  /** The file store of an input with `storage.type filesystem`; undefined when no `storage.path` is set. */
+  fileStore(input: string): ChunkStore | undefined;
+}
+
+/** `storage.type`: memory (the default) or filesystem; memrb is refused with the fix. */
+function inputStore(name: string, properties: readonly Property[], hooks: InputBufferHooks, engine: EngineSide): InputBufferHooks {
+  const setting = properties.findLast((property) => property.key.toLowerCase() === 'storage.type');
+  const type = setting?.value.trim().toLowerCase() ?? 'memory';
+  if (type === 'memory') return hooks;
+  if (type === 'filesystem') {
+    const store = engine.fileStore(name);
+    if (store === undefined) throw new CoreError('INVALID_PROPERTY', `${name}: storage.type filesystem needs a folder for the chunks: set storage.path in [SERVICE] (or -b).`);
+    return { ...hooks, store };
+  }
+  if (type === 'memrb') throw new CoreError('INVALID_PROPERTY', `${name}: storage.type memrb is not supported by Tributary: use memory (with Mem_Buf_Limit) or filesystem.`);
+  throw new CoreError('INVALID_PROPERTY', `${name}: storage.type must be memory or filesystem, not '${setting!.value}'.`);
 }
 
 /**
@@ -92,7 +110,7 @@ interface EngineSide {
  */
 function warnUnsupportedCoreKeys(instance: string, properties: readonly Property[], log: Logger): void {
   for (const property of properties) {
-    if (isNetworkKey(property.key.toLowerCase())) continue;
+    if (isNetworkKey(property.key.toLowerCase()) || property.key.toLowerCase() === 'storage.type') continue;
     log.warn(`'${property.key}' of ${instance} is not supported by Tributary and has no effect.`);
   }
 }
@@ -107,7 +125,7 @@ export function createInputSlot(spec: EngineInputSpec, index: number, hooks: Inp
   const core = spec.coreProperties ?? [];
   const net = resolveNetwork(name, plugin.network, core, log);
   warnUnsupportedCoreKeys(name, core, log);
-  const buffer = new InputBuffer(index, name, spec.tag ?? `${plugin.name}.${index}`, spec.memBufLimit ?? 0, log, createMetrics(name), hooks);
+  const buffer = new InputBuffer(index, name, spec.tag ?? `${plugin.name}.${index}`, spec.memBufLimit ?? 0, log, createMetrics(name), inputStore(name, core, hooks, engine));
   const context: InputContext<ConfigOf<ConfigMap>> = {
     config,
     properties,

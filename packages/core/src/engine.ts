@@ -1,5 +1,4 @@
 import { createLogger, messageOf, type Logger } from '@tributary/base';
-import type { Chunk } from './chunk.js';
 import { MemoryChunkStore, type ChunkStore } from './chunk-store.js';
 import { CoreError } from './errors.js';
 import { createFilterSlot, type EngineFilterSpec, type FilterSlotWithInit } from './engine-filters.js';
@@ -26,6 +25,10 @@ import { Router } from './router.js';
 import { Scheduler } from './scheduler.js';
 import { Task } from './task.js';
 import type { OutputQueue } from './output-queue.js';
+import { Chunk } from './chunk.js';
+import { Backlog, type BacklogCounters } from './storage/backlog.js';
+import { FileChunkStore, type FileStorageOptions } from './storage/file-chunk-store.js';
+import { MsgpackWriter } from '@tributary/msgpack';
 
 export interface EngineOptions {
   readonly inputs: readonly EngineInputSpec[];
@@ -47,6 +50,15 @@ export interface EngineOptions {
   readonly filters?: readonly EngineFilterSpec[];
   /** The parsers inputs may name (`Parser`); none by default. */
   readonly parsers?: ParserLookup;
+  /** `[SERVICE] storage.*`: where inputs with `storage.type filesystem` keep their chunks; none by default. */
+  readonly storage?: EngineStorageOptions;
+}
+
+/** `[SERVICE] storage.path`, `storage.sync`, `storage.checksum`, `storage.backlog.mem_limit`, `storage.delete_irrecoverable_chunks`. */
+export interface EngineStorageOptions extends FileStorageOptions {
+  /** Bytes of backlog chunks held in memory at once (`storage.backlog.mem_limit`, Fluent Bit's default 5M). */
+  readonly backlogMemLimit: number;
+  readonly deleteIrrecoverable: boolean;
 }
 
 /** new → starting (instances initialise) → running → stopping (Grace) → stopped. */
@@ -77,6 +89,9 @@ export class Engine implements AsyncDisposable {
   private nextTaskId = 0;
   private whenIdle: (() => void) | undefined;
   private stopping?: Promise<void>;
+  private readonly storage: EngineStorageOptions | undefined;
+  /** Chunks a previous run left on disk, and the input slot that holds them while they are delivered. */
+  private backlog: { readonly chunks: Backlog; readonly slot: InputSlot; readonly store: FileChunkStore } | undefined;
   private stopRequest!: (reason: string) => void;
   /** Resolves with the reason when an input asked for the process to stop (`stdin` at end of input). */
   readonly stopRequested = new Promise<string>((resolve) => (this.stopRequest = resolve));
@@ -97,12 +112,14 @@ export class Engine implements AsyncDisposable {
     );
     const filters = this.filters.length > 0 ? new FilterStage(this.filters) : undefined;
     const hooks = (this.hooks = { store, filters, chunkFull: (chunk: Chunk) => this.chunkFull(chunk) });
+    const storage = (this.storage = options.storage);
     const engine = {
       log: this.log,
       scheduler: this.scheduler,
       isRunning: () => this.stateNow === 'running',
       requestStop: (reason: string) => this.stopRequest(reason),
       parsers: options.parsers,
+      fileStore: (input: string) => (storage === undefined ? undefined : new FileChunkStore(storage, input, this.log)),
     };
     this.customs = (options.customs ?? []).map((spec, index) => createCustomSlot(spec, index, this.log));
     this.inputs = options.inputs.map((spec, index) => createInputSlot(spec, index, hooks, engine));
@@ -111,7 +128,7 @@ export class Engine implements AsyncDisposable {
       scheduler: this.scheduler,
       backoff: options.backoff ?? DEFAULT_BACKOFF,
       random: options.random ?? Math.random,
-      settled: (task: Task) => this.settled(task),
+      settled: (task: Task, output: string, kept: boolean) => this.settled(task, output, kept),
     };
     this.outputs = options.outputs.map((spec, index) => createOutputSlot(spec, index, lone, queues, this.log));
     this.router = new Router(this.outputs.map((slot) => slot.queue));
@@ -163,7 +180,43 @@ export class Engine implements AsyncDisposable {
     this.stateNow = 'running';
     this.scheduler.every(this.flushSeconds * 1000, () => this.flush());
     this.log.info(`[engine] started (pid=${process.pid})`);
+    if (this.storage !== undefined) this.openBacklog(this.storage);
     this.dispatchReady();
+  }
+
+  /**
+   * What a previous run left under `storage.path` goes to the outputs that still owe it, as
+   * Fluent Bit's `storage_backlog` input does: read a chunk at a time while the backlog holds
+   * less than `storage.backlog.mem_limit`, the next one as each is delivered.
+   */
+  private openBacklog(storage: EngineStorageOptions): void {
+    const chunks = new Backlog(storage.path, storage.deleteIrrecoverable, this.log);
+    if (chunks.size === 0) return;
+    const store = new FileChunkStore(storage, undefined, this.log);
+    const hooks = { ...this.hooks, store };
+    const name = 'storage_backlog';
+    const slot = createEmitterSlot(this.inputs.length, name, storage.backlogMemLimit, this.log, hooks, {});
+    slot.buffer.accepting = false;
+    this.inputs.push(slot);
+    this.backlog = { chunks, slot, store };
+    this.loadBacklog();
+  }
+
+  private loadBacklog(): void {
+    const backlog = this.backlog;
+    if (backlog === undefined || this.stateNow !== 'running') return;
+    const { buffer } = backlog.slot;
+    while (buffer.buffered < buffer.memBufLimit || buffer.buffered === 0) {
+      const stored = backlog.chunks.next();
+      if (stored === undefined) return;
+      const writer = new MsgpackWriter(stored.records.length);
+      writer.writeRaw(stored.records);
+      const chunk = new Chunk(stored.tag, buffer.index, writer);
+      chunk.records = stored.count;
+      backlog.store.adopt(chunk, stored.path, stored.done);
+      buffer.adopt(chunk);
+      this.dispatch(chunk, stored.done);
+    }
   }
 
   /** Turns every chunk into a task now (the flush timer does this every `flush` seconds). */
@@ -183,8 +236,10 @@ export class Engine implements AsyncDisposable {
     for (const chunk of this.ready.splice(0)) this.dispatch(chunk);
   }
 
-  private dispatch(chunk: Chunk): void {
-    const routes = this.router.routes(chunk.tag);
+  /** Sends a chunk to the outputs its tag routes it to (but those in `done`, which delivered it before a restart). */
+  private dispatch(chunk: Chunk, done?: ReadonlySet<string>): void {
+    let routes = this.router.routes(chunk.tag);
+    if (done !== undefined && done.size > 0) routes = routes.filter((queue) => !done.has(queue.name));
     if (routes.length === 0) {
       this.log.debug(`[router] no output matches tag '${chunk.tag}': ${chunk.records} records discarded`);
       this.inputs[chunk.input]!.buffer.release(chunk);
@@ -195,10 +250,14 @@ export class Engine implements AsyncDisposable {
     for (const queue of routes) queue.enqueue(task);
   }
 
-  private settled(task: Task): void {
+  private settled(task: Task, output: string, kept: boolean): void {
+    const buffer = this.inputs[task.chunk.input]!.buffer;
+    if (kept) task.keep = true;
+    else if (task.remaining > 1) buffer.hooks.store.settledBy(task.chunk, output);
     if (--task.remaining > 0) return;
     this.activeTasks--;
-    this.inputs[task.chunk.input]!.buffer.release(task.chunk);
+    buffer.release(task.chunk, task.keep);
+    if (this.backlog !== undefined && task.chunk.input === this.backlog.slot.buffer.index) this.loadBacklog();
     if (this.whenIdle && this.activeTasks === 0 && this.ready.length === 0 && this.inputs.every((input) => input.buffer.open.size === 0)) {
       this.whenIdle();
     }
@@ -282,7 +341,7 @@ export class Engine implements AsyncDisposable {
     for (const { queue } of this.outputs) dropped += queue.close();
     this.log.warn(
       `[engine] Grace period of ${this.grace} s is over with ${pending} tasks pending: ` +
-        `${dropped} records that were queued or waiting for a retry are dropped; ` +
+        `${dropped} records that were queued or waiting for a retry are dropped${this.storage !== undefined ? ' (those of inputs with storage.type filesystem stay on disk for the next start)' : ''}; ` +
         `${running} flushes still running are waited for, and nothing new starts.`,
     );
     return pending;
@@ -326,12 +385,13 @@ export class Engine implements AsyncDisposable {
     return problems.filter((problem): problem is string => problem !== undefined);
   }
 
-  /** Counters of every instance. */
-  metrics(): { inputs: InstanceMetrics[]; filters: FilterMetrics[]; outputs: InstanceMetrics[] } {
+  /** Counters of every instance, and of the backlog filesystem storage found at start (when `storage.path` is set). */
+  metrics(): { inputs: InstanceMetrics[]; filters: FilterMetrics[]; outputs: InstanceMetrics[]; storage?: BacklogCounters } {
     return {
       inputs: this.inputs.map(({ buffer }) => ({ ...buffer.metrics })),
       filters: this.filters.map(({ metrics }) => ({ ...metrics })),
       outputs: this.outputs.map(({ queue }) => ({ ...queue.metrics })),
+      ...(this.storage === undefined ? {} : { storage: { ...(this.backlog?.chunks.counters ?? { found: 0, irrecoverable: 0, tornFrames: 0 }) } }),
     };
   }
 }

@@ -48,7 +48,7 @@ export class InputBuffer implements FilterTarget {
     readonly memBufLimit: number,
     readonly log: Logger,
     readonly metrics: InstanceMetrics,
-    private readonly hooks: InputBufferHooks,
+    readonly hooks: InputBufferHooks,
   ) {}
 
   /** Appends one record; `sec` NOW stamps it with the current time. False when refused (paused, stopped). */
@@ -130,6 +130,7 @@ export class InputBuffer implements FilterTarget {
     this.hooks.store.appended(chunk, before);
     if (chunk.full) {
       this.open.delete(tag);
+      this.hooks.store.seal(chunk);
       this.hooks.chunkFull(chunk);
     }
     if (this.memBufLimit > 0 && this.buffered >= this.memBufLimit) {
@@ -142,13 +143,25 @@ export class InputBuffer implements FilterTarget {
     if (this.open.size === 0) return [];
     const chunks = [...this.open.values()];
     this.open.clear();
+    for (const chunk of chunks) this.hooks.store.seal(chunk);
     return chunks;
   }
 
-  /** Every output is done with `chunk`: its bytes leave the buffer, which may resume the input. */
-  release(chunk: Chunk): void {
+  /** A chunk a previous run left on disk, which this buffer holds until it is delivered. */
+  adopt(chunk: Chunk): void {
+    this.buffered += chunk.size;
+    this.metrics.records += chunk.records;
+    this.metrics.bytes += chunk.size;
+  }
+
+  /**
+   * Every output is done with `chunk` — or shutdown left it undelivered (`keep`: a durable
+   * store keeps it for the next start): its bytes leave the buffer, which may resume the input.
+   */
+  release(chunk: Chunk, keep = false): void {
     this.buffered -= chunk.size;
-    this.hooks.store.release(chunk);
+    if (keep) this.hooks.store.keep(chunk);
+    else this.hooks.store.release(chunk);
     if (this.paused && this.resumable && this.heldBy.size === 0 && this.buffered < this.memBufLimit) this.resume();
   }
 

@@ -31,8 +31,8 @@ export interface OutputQueueOptions {
   readonly scheduler: Scheduler;
   readonly backoff: Backoff;
   readonly random: () => number;
-  /** This output is done with `task`: delivered or dropped. */
-  readonly settled: (task: Task) => void;
+  /** This output is done with `task`: delivered or dropped — or, `kept`, left undelivered by shutdown. */
+  readonly settled: (task: Task, output: string, kept: boolean) => void;
 }
 
 /**
@@ -93,7 +93,7 @@ export class OutputQueue {
     if (result === 'ok') {
       this.metrics.procRecords += chunk.records;
       this.metrics.procBytes += chunk.size;
-      this.options.settled(delivery.task);
+      this.options.settled(delivery.task, this.name, false);
     } else if (result === 'retry') {
       this.retry(delivery);
     } else {
@@ -108,7 +108,7 @@ export class OutputQueue {
     const limit = this.options.retryLimit;
     if (this.mode === 'closed') {
       this.metrics.retriesFailed++;
-      return this.drop(delivery, `chunk '${task.chunk.tag}' asked for a retry after the Grace period ended: task_id=${task.id}, ${task.chunk.records} records dropped`);
+      return this.drop(delivery, `chunk '${task.chunk.tag}' asked for a retry after the Grace period ended: task_id=${task.id}, ${task.chunk.records} records dropped`, true);
     }
     if (!mayRetry(limit, delivery.attempts)) {
       this.metrics.retriesFailed++;
@@ -131,10 +131,11 @@ export class OutputQueue {
     this.pump();
   }
 
-  private drop(delivery: Delivery, message: string): void {
+  /** Drops a delivery; `shutdown` when only the end of Grace stopped it (a durable store keeps its chunk). */
+  private drop(delivery: Delivery, message: string, shutdown = false): void {
     this.metrics.droppedRecords += delivery.task.chunk.records;
     this.log.warn(message);
-    this.options.settled(delivery.task);
+    this.options.settled(delivery.task, this.name, shutdown);
   }
 
   /** Shutdown: every pending retry runs now instead of after its backoff. */
@@ -163,7 +164,7 @@ export class OutputQueue {
       delivery.timer?.cancel();
       records += delivery.task.chunk.records;
       this.metrics.droppedRecords += delivery.task.chunk.records;
-      this.options.settled(delivery.task);
+      this.options.settled(delivery.task, this.name, true);
     }
     return records;
   }

@@ -1,6 +1,6 @@
 import { atLocation, type Logger, type LogLevel, type SourceLocation } from '@tributary/base';
 import type { Property } from './config-map.js';
-import type { EngineOptions } from './engine.js';
+import type { EngineOptions, EngineStorageOptions } from './engine.js';
 import { CoreError } from './errors.js';
 import type { PluginRegistry } from './plugin-registry.js';
 
@@ -19,7 +19,7 @@ interface SectionSpec {
  * has it — so core stays independent of the config reader.
  */
 export interface PipelineSpec {
-  readonly service: { flush: number; grace: number; schedulerBase: number; schedulerCap: number };
+  readonly service: { flush: number; grace: number; schedulerBase: number; schedulerCap: number; storage?: EngineStorageOptions | undefined };
   readonly inputs: ReadonlyArray<SectionSpec & { tag?: string | undefined; memBufLimit: number }>;
   readonly outputs: ReadonlyArray<SectionSpec & { match?: string | undefined; matchRegex?: string | undefined; retryLimit: number; workers: number }>;
   readonly filters?: ReadonlyArray<SectionSpec & { match?: string | undefined; matchRegex?: string | undefined }>;
@@ -73,6 +73,7 @@ export function engineOptionsFromPipeline(pipeline: PipelineSpec, registry: Plug
     flush: pipeline.service.flush,
     grace: pipeline.service.grace,
     backoff: { base: pipeline.service.schedulerBase, cap: pipeline.service.schedulerCap },
+    ...(pipeline.service.storage ? { storage: pipeline.service.storage } : {}),
     ...(logger ? { logger } : {}),
   };
 }

@@ -9,6 +9,8 @@ import { toLegacyEvents, type EventFormat } from './event-codec.js';
 export class Task {
   /** Outputs that have not settled it yet. */
   remaining: number;
+  /** Shutdown left it undelivered for at least one output: a durable store keeps the chunk. */
+  keep = false;
   private legacy: Uint8Array | undefined;
 
   constructor(
