@@ -39,6 +39,9 @@ export class InputBuffer implements FilterTarget {
   /** Emitters this input feeds that are paused themselves: the input waits for them (Fluent Bit pauses an emitter's sources). */
   private readonly heldBy = new Set<string>();
   private readonly now: MutableTime = { sec: 0, nsec: 0 };
+  /** Inside `appendEvents`: the chunks appended to, and where the batch's records start in each. */
+  private batching = false;
+  private readonly batched = new Map<Chunk, number>();
 
   constructor(
     readonly index: number,
@@ -68,7 +71,15 @@ export class InputBuffer implements FilterTarget {
    */
   appendEvents(tag: string, bytes: Uint8Array): number {
     if (this.paused || !this.accepting) return 0;
-    return forEachRawEvent(bytes, (sec, nsec, metadata, body) => this.appendRecord(tag, sec, nsec, body, metadata));
+    // The store hears of the whole batch at once (a durable store writes it with one frame per chunk), before this returns.
+    this.batching = true;
+    try {
+      return forEachRawEvent(bytes, (sec, nsec, metadata, body) => this.appendRecord(tag, sec, nsec, body, metadata));
+    } finally {
+      this.batching = false;
+      for (const [chunk, from] of this.batched) this.hooks.store.appended(chunk, from);
+      this.batched.clear();
+    }
   }
 
   private appendRecord(tag: string, sec: number, nsec: number, body: EncodedOrObject, metadata: EncodedOrObject | undefined): void {
@@ -127,15 +138,25 @@ export class InputBuffer implements FilterTarget {
     this.buffered += added;
     this.metrics.records++;
     this.metrics.bytes += added;
-    this.hooks.store.appended(chunk, before);
+    if (!this.batching) this.hooks.store.appended(chunk, before);
+    else if (!this.batched.has(chunk)) this.batched.set(chunk, before);
     if (chunk.full) {
       this.open.delete(tag);
+      this.flushBatched(chunk);
       this.hooks.store.seal(chunk);
       this.hooks.chunkFull(chunk);
     }
     if (this.memBufLimit > 0 && this.buffered >= this.memBufLimit) {
       this.pause(`mem buf overlimit (${this.buffered} bytes >= ${this.memBufLimit})`);
     }
+  }
+
+  /** A batched chunk that is sealed before the batch ends hears of its records first. */
+  private flushBatched(chunk: Chunk): void {
+    const from = this.batched.get(chunk);
+    if (from === undefined) return;
+    this.batched.delete(chunk);
+    this.hooks.store.appended(chunk, from);
   }
 
   /** Every open chunk, which stops taking records (the flush timer turns them into tasks). */

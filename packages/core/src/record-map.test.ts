@@ -23,6 +23,13 @@ const mapBytes = fc
     return { pairs, bytes: Buffer.from(writer.bytes()) };
   });
 
+/** A value as msgpack holds it (-0 written as the integer 0, as Fluent Bit packs it). */
+function asPacked(value: unknown): unknown {
+  const writer = new MsgpackWriter();
+  writer.writeValue(value as never);
+  return decode(writer.bytes());
+}
+
 describe('RecordMap', () => {
   it('writes an untouched map back byte for byte, parsed or not, duplicate keys and float kinds included', () => {
     fc.assert(
@@ -44,7 +51,7 @@ describe('RecordMap', () => {
         parsed.keys();
         for (const map of [lazy, parsed]) {
           expect(map.has(key)).toBe(last !== undefined);
-          expect(map.get(key)).toEqual(last?.[1]);
+          expect(map.get(key)).toEqual(last === undefined ? undefined : asPacked(last[1]));
           expect(map.text(key)).toBe(typeof last?.[1] === 'string' ? last[1] : undefined);
         }
       }),
