@@ -1,9 +1,10 @@
 #!/usr/bin/env node
-import { exitAfterStdout, exitQuietlyWhenStdoutCloses, reportUnexpected, shutdownOnSignals } from '@tributary/runtime';
+import { exitAfterStdout, exitQuietlyWhenStdoutCloses, reportUnexpected, shutdownOnSignals, signalEvents } from '@tributary/runtime';
 import { runAgent } from './run-agent.js';
 
 // First, before any Go plugin is loaded (see shutdownOnSignals).
 const shutdownSignal = shutdownOnSignals();
+const nextReloadSignal = signalEvents('SIGHUP');
 exitQuietlyWhenStdoutCloses();
 
 const code = await runAgent(process.argv.slice(2), {
@@ -11,5 +12,6 @@ const code = await runAgent(process.argv.slice(2), {
   stderr: (text) => process.stderr.write(text),
   env: process.env,
   shutdownSignal,
+  nextReloadSignal,
 }).catch(reportUnexpected);
 exitAfterStdout(code);

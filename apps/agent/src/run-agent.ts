@@ -14,6 +14,8 @@ export interface AgentIo {
   env: Readonly<Record<string, string | undefined>>;
   /** Resolves with the signal name when the agent should shut down. */
   shutdownSignal: Promise<string>;
+  /** Resolves at the next SIGHUP (a reload when `Hot_Reload` is on). */
+  nextReloadSignal?: () => Promise<void>;
 }
 
 /**
@@ -37,32 +39,75 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     loadSharedPlugins(commandLine.plugins, registry, goPlugins);
     if (commandLine.help) return printHelp(commandLine.help, registry, io);
 
-    const config = loadPipelineConfig({ ...commandLine, plugins: [] }, { env: io.env });
-    const sink: LogSink = config.service.logFile ? { write: (line) => appendFileSync(config.service.logFile!, line) } : { write: io.stderr };
-    const logger = createLogger({ level: config.service.logLevel, sink });
-    for (const warning of config.warnings) logger.warn(warning);
-    if (config.service.daemon) logger.warn('[agent] Daemon is not supported: the agent stays in the foreground; run it under a service manager.');
-    // Every Parsers_File is read and each parser built now: a bad one fails here, with its file and line.
-    const parsers = loadParserCatalog(config.service.parsersFiles, config.service.multilineBufferLimit);
-    for (const warning of parsers.warnings) logger.warn(warning);
-    if (config.inputs.length === 0 && config.outputs.length === 0) {
+    const reload = { enabled: false, inProgress: false, count: 0, request: () => wakeReload() };
+    let wakeReload: () => void = () => {};
+    /** Reads the config files and builds (so validates) every instance; nothing runs yet. */
+    const build = () => {
+      const config = loadPipelineConfig({ ...commandLine, plugins: [] }, { env: io.env });
+      const sink: LogSink = config.service.logFile ? { write: (line) => appendFileSync(config.service.logFile!, line) } : { write: io.stderr };
+      const logger = createLogger({ level: config.service.logLevel, sink });
+      for (const warning of config.warnings) logger.warn(warning);
+      if (config.service.daemon) logger.warn('[agent] Daemon is not supported: the agent stays in the foreground; run it under a service manager.');
+      // Every Parsers_File is read and each parser built now: a bad one fails here, with its file and line.
+      const parsers = loadParserCatalog(config.service.parsersFiles, config.service.multilineBufferLimit);
+      for (const warning of parsers.warnings) logger.warn(warning);
+      if (config.inputs.length === 0 && config.outputs.length === 0) return undefined;
+      const pipeline = createPipeline(config, { registry, logger, goPlugins, version: VERSION, parsers, hotReload: reload });
+      return { config, logger, pipeline };
+    };
+    let running = build();
+    if (running === undefined) {
       io.stderr(`[error] no inputs and no outputs are configured. Give some with -i/-o (e.g. 'agent -i dummy -o stdout') or -c <file>.\n`);
       return 1;
     }
-    const pipeline = createPipeline(config, { registry, logger, goPlugins, version: VERSION, parsers });
     if (commandLine.dryRun) {
       io.stderr('configuration test is successful\n');
       return 0;
     }
-    logger.info(`[agent] Tributary v${VERSION}`);
-    await pipeline.start();
-    const stop = await Promise.race([
-      io.shutdownSignal.then((signal) => `caught signal (${signal})`),
-      pipeline.engine.stopRequested.then((reason) => `stop requested by ${reason}`),
-    ]);
-    logger.info(`[engine] ${stop}`);
-    await pipeline.stop();
-    return 0;
+    running.logger.info(`[agent] Tributary v${VERSION}`);
+    reload.enabled = running.config.service.hotReload;
+    await running.pipeline.start();
+    for (;;) {
+      const nextReload = new Promise<'reload'>((resolve) => {
+        wakeReload = () => resolve('reload');
+        void io.nextReloadSignal?.().then(() => resolve('reload'));
+      });
+      const event = await Promise.race([
+        io.shutdownSignal.then((signal) => `caught signal (${signal})`),
+        running.pipeline.engine.stopRequested.then((reason) => `stop requested by ${reason}`),
+        nextReload,
+      ]);
+      const { logger, pipeline } = running;
+      if (event !== 'reload') {
+        logger.info(`[engine] ${event}`);
+        await pipeline.stop();
+        return 0;
+      }
+      if (!reload.enabled) {
+        logger.warn('[reload] SIGHUP: hot reload is not enabled (set Hot_Reload On in [SERVICE], or -Y); nothing changes');
+        continue;
+      }
+      // Fluent Bit's order: the new configuration is read and checked whole before anything stops.
+      reload.inProgress = true;
+      logger.info('[reload] reloading the configuration');
+      let next: ReturnType<typeof build>;
+      try {
+        next = build();
+        if (next === undefined) throw new TributaryError('RELOAD', 'the new configuration has no inputs and no outputs');
+      } catch (error) {
+        if (!TributaryError.isInstance(error)) throw error;
+        logger.error(`[reload] the new configuration is refused, the running pipeline goes on unchanged: ${error.message}`);
+        reload.inProgress = false;
+        continue;
+      }
+      await pipeline.stop({ keepGoPlugins: true });
+      await next.pipeline.start();
+      running = next;
+      reload.enabled = next.config.service.hotReload;
+      reload.count++;
+      reload.inProgress = false;
+      next.logger.info(`[reload] done (hot_reload_count=${reload.count})`);
+    }
   } catch (error) {
     if (!TributaryError.isInstance(error)) throw error;
     io.stderr(`[error] ${error.message}\n`);

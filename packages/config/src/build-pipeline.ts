@@ -125,6 +125,7 @@ function defaultService(): ServiceConfig {
     schedulerCap: 2000,
     parsersFiles: [],
     multilineBufferLimit: 2_000_000,
+    hotReload: false,
     storage: undefined,
     other: [],
   };
@@ -152,6 +153,7 @@ function applyService(
     case 'parsers_file': service.parsersFiles.push(resolveAgainst(setting, baseDir, fsys)); break;
     case 'multiline_buffer_limit': service.multilineBufferLimit = sizeSetting(setting); break;
     case 'plugins_file': config.plugins.push(...readPluginsFile(resolveAgainst(setting, baseDir, fsys), fsys, env)); break;
+    case 'hot_reload': service.hotReload = booleanSetting(setting); break;
     case 'storage.path': storageOf(service).path = setting.value; break;
     case 'storage.sync': storageOf(service).fullSync = storageSync(setting); break;
     case 'storage.checksum': storageOf(service).checksum = booleanSetting(setting); break;

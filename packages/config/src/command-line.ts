@@ -56,6 +56,7 @@ const OPTIONS: OptionSpec[] = [
   { short: 'H', long: 'http', value: false },
   { long: 'http_server', value: false },
   { short: 'D', long: 'dry-run', value: false },
+  { short: 'Y', long: 'enable-hot-reload', value: false },
   { long: 'dump-yaml', value: false },
   { short: 'h', long: 'help', value: false },
   { short: 'V', long: 'version', value: false },
@@ -162,6 +163,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
           break;
         case 'quiet': service('log_level', 'off'); break;
         case 'dry-run': result.dryRun = true; break;
+        case 'enable-hot-reload': service('hot_reload', 'on'); break;
         case 'dump-yaml': result.dumpYaml = true; break;
         case 'version': result.version = true; break;
         case 'help': {

@@ -25,6 +25,8 @@ export interface ServiceConfig {
   parsersFiles: string[];
   /** `multiline_buffer_limit`: the most bytes one multiline message may hold (default 2MB). */
   multilineBufferLimit: number;
+  /** `Hot_Reload` (or `-Y`): SIGHUP and `/api/v2/reload` reload the configuration. */
+  hotReload: boolean;
   /** `storage.*`: set once `storage.path` is (filesystem buffering needs a folder). */
   storage: StorageConfig | undefined;
   /** Keys Tributary does not act on, kept for completeness. */

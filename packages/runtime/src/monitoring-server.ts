@@ -1,4 +1,4 @@
-import { createServer, type Server } from 'node:http';
+import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@tributary/base';
 import { metricsJson, prometheusText, type EngineMetrics } from './monitoring-formats.js';
@@ -10,6 +10,17 @@ export interface MonitoredEngine {
   health?(): string[];
 }
 
+/** Fluent Bit's hot reload as `/api/v2/reload` sees it. */
+export interface HotReloadControl {
+  /** `Hot_Reload On` (or `-Y`) in the running configuration. */
+  readonly enabled: boolean;
+  readonly inProgress: boolean;
+  /** Reloads completed since start (`hot_reload_count`). */
+  readonly count: number;
+  /** Asks for a reload, as SIGHUP does. */
+  request(): void;
+}
+
 /** A listening monitoring server. */
 export interface MonitoringServer extends AsyncDisposable {
   readonly port: number;
@@ -19,11 +30,12 @@ export interface MonitoringServer extends AsyncDisposable {
 /**
  * Fluent Bit's monitoring API (`HTTP_Server On`): `/` (build info), `/api/v1/uptime`,
  * `/api/v1/health`, `/api/v1/metrics` (JSON, Fluent Bit's keys) and
- * `/api/v1/metrics/prometheus` (text exposition format, Fluent Bit's metric names).
+ * `/api/v1/metrics/prometheus` (text exposition format, Fluent Bit's metric names), and
+ * `/api/v2/reload`: GET the `hot_reload_count`, PUT or POST to reload as SIGHUP does.
  */
 export async function startMonitoringServer(
   engine: MonitoredEngine,
-  options: { listen: string; port: number; version: string; log: Logger },
+  options: { listen: string; port: number; version: string; log: Logger; hotReload?: HotReloadControl | undefined },
 ): Promise<MonitoringServer> {
   const started = Date.now();
   const server: Server = createServer((request, response) => {
@@ -32,6 +44,7 @@ export async function startMonitoringServer(
       response.writeHead(200, { 'content-type': 'application/json' });
       response.end(JSON.stringify(body));
     };
+    if (path === '/api/v2/reload') return reloadEndpoint(request.method ?? 'GET', options.hotReload, response);
     if (request.method !== 'GET') {
       response.writeHead(405, { allow: 'GET' });
       return response.end();
@@ -73,4 +86,21 @@ function uptimeText(seconds: number): string {
   const h = Math.floor((seconds % 86400) / 3600);
   const m = Math.floor((seconds % 3600) / 60);
   return `Fluent Bit has been running:  ${d} day, ${h} hour, ${m} minute and ${seconds % 60} seconds`;
+}
+
+/** `/api/v2/reload` as Fluent Bit answers it (`src/http_server/api/v2/reload.c`). */
+function reloadEndpoint(method: string, reload: HotReloadControl | undefined, response: ServerResponse): void {
+  const reply = (status: number, body: unknown) => {
+    response.writeHead(status, { 'content-type': 'application/json' });
+    response.end(JSON.stringify(body));
+  };
+  if (method === 'GET') return reply(200, { hot_reload_count: reload?.count ?? 0 });
+  if (method !== 'PUT' && method !== 'POST') {
+    response.writeHead(405, { allow: 'GET, PUT, POST' });
+    return void response.end();
+  }
+  if (reload === undefined || !reload.enabled) return reply(200, { reload: 'not enabled', status: -1 });
+  if (reload.inProgress) return reply(400, { reload: 'in progress', status: -2 });
+  reload.request();
+  return reply(200, { reload: 'done', status: 0 });
 }

@@ -7,6 +7,7 @@ import { startMonitoringServer, type MonitoringServer } from './monitoring-serve
 import { loadParserCatalog } from './parser-catalog.js';
 import { createRegistry, loadSharedPlugins } from './plugin-catalog.js';
 import { RuntimeError } from './runtime-error.js';
+import type { HotReloadControl } from './monitoring-server.js';
 
 /** A pipeline built from a config: its engine, and the Go plugins it loaded. */
 export interface PipelineRuntime extends AsyncDisposable {
@@ -19,8 +20,11 @@ export interface PipelineRuntime extends AsyncDisposable {
    * use is reported before any input runs — then starts the engine.
    */
   start(): Promise<void>;
-  /** Closes the monitoring API, drains within Grace, exits every instance, unregisters Go plugins. */
-  stop(): Promise<void>;
+  /**
+   * Closes the monitoring API, drains within Grace, exits every instance, and unregisters the Go
+   * plugins unless `keepGoPlugins` (a hot reload: Fluent Bit never unloads a Go plugin).
+   */
+  stop(options?: { keepGoPlugins?: boolean }): Promise<void>;
 }
 
 /** An input an application always runs, such as kong-sidecar's `kong`. */
@@ -45,6 +49,8 @@ export interface PipelineOptions {
   readonly implicitInputs?: readonly ImplicitInput[];
   /** The parsers inputs may name: `loadParserCatalog(config.service.parsersFiles)`; the stock ones when absent. */
   readonly parsers?: ParserLookup;
+  /** What `/api/v2/reload` reports and triggers; reload not enabled when absent. */
+  readonly hotReload?: HotReloadControl;
 }
 
 /**
@@ -70,17 +76,17 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions)
   warnIfThreadPoolTooSmall(config, goPlugins, logger);
   let monitoring: MonitoringServer | undefined;
   let stopping: Promise<void> | undefined;
-  const stop = () =>
+  const stop = (stopOptions: { keepGoPlugins?: boolean } = {}) =>
     (stopping ??= (async () => {
       await monitoring?.close();
       await engine.stop();
-      await goPlugins.unregisterAll();
+      if (!stopOptions.keepGoPlugins) await goPlugins.unregisterAll();
     })());
 
   async function start(): Promise<void> {
     const { httpServer, httpListen: listen, httpPort: port } = config.service;
     if (httpServer) {
-      monitoring = await startMonitoringServer(engine, { listen, port, version: options.version, log: logger }).catch(async (error: Error) => {
+      monitoring = await startMonitoringServer(engine, { listen, port, version: options.version, log: logger, hotReload: options.hotReload }).catch(async (error: Error) => {
         await stop();
         throw new RuntimeError('HTTP_SERVER', `cannot start the HTTP server on ${listen}:${port}: ${error.message}. Change HTTP_Port (-P) or HTTP_Listen (-L).`);
       });
@@ -101,6 +107,6 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions)
     },
     start,
     stop,
-    [Symbol.asyncDispose]: stop,
+    [Symbol.asyncDispose]: () => stop(),
   };
 }

@@ -10,6 +10,27 @@ export function shutdownOnSignals(signals: readonly NodeJS.Signals[] = ['SIGINT'
 }
 
 /**
+ * Each SIGHUP, as a promise for the next one (one that comes while nobody waits is kept). Call it
+ * first thing, as `shutdownOnSignals`, for the same reason; it also keeps SIGHUP from ending the
+ * process, which is Node's default.
+ */
+export function signalEvents(signal: NodeJS.Signals = 'SIGHUP'): () => Promise<void> {
+  const waiting: Array<() => void> = [];
+  let missed = false;
+  process.on(signal, () => {
+    if (waiting.length === 0) missed = true;
+    for (const wake of waiting.splice(0)) wake();
+  });
+  return () => {
+    if (missed) {
+      missed = false;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => waiting.push(resolve));
+  };
+}
+
+/**
  * When whoever reads stdout goes away (`agent … | head`), exit quietly, as Fluent Bit does when
  * SIGPIPE ends it, instead of an unhandled EPIPE stack trace.
  */

@@ -1,0 +1,108 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it } from 'vitest';
+import { startAgent, type AgentProcess } from './agent-process.js';
+
+const running: AgentProcess[] = [];
+afterEach(async () => {
+  await Promise.all(running.splice(0).map((agent) => agent.stop('SIGKILL')));
+});
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+function config(port: number, hotReload: boolean, value: string, extra = ''): string {
+  return [
+    '[SERVICE]',
+    '    Flush       0.2',
+    `    Hot_Reload  ${hotReload ? 'On' : 'Off'}`,
+    '    HTTP_Server On',
+    '    HTTP_Listen 127.0.0.1',
+    `    HTTP_Port   ${port}`,
+    '[INPUT]',
+    '    Name        dummy',
+    `    Dummy       {"v":"${value}"}`,
+    '    Rate        20',
+    extra,
+    '[OUTPUT]',
+    '    Name        stdout',
+    '    Match       *',
+    '    Format      json_lines',
+    '',
+  ].join('\n');
+}
+
+const lastValue = (agent: AgentProcess) => {
+  const lines = agent.stdout.trim().split('\n');
+  return (JSON.parse(lines.at(-1)!) as { v: string }).v;
+};
+
+async function until(test: () => boolean, what: string, agent: AgentProcess, ms = 20_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!test()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}\nstderr:\n${agent.stderr}`);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+  }
+}
+
+describe('hot reload (Hot_Reload On: SIGHUP and /api/v2/reload)', () => {
+  it('reloads a changed config on SIGHUP and on POST /api/v2/reload, refuses a bad one naming file:line and keeps running, counts reloads', { timeout: 60_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-reload-'));
+    const file = join(dir, 'agent.conf');
+    const port = await freePort();
+    writeFileSync(file, config(port, true, 'one'));
+    const agent = startAgent(['-c', file]);
+    running.push(agent);
+    await agent.waitForLines(2);
+    expect(lastValue(agent)).toBe('one');
+    const api = (method: string) => fetch(`http://127.0.0.1:${port}/api/v2/reload`, { method }).then(async (response) => ({ status: response.status, body: await response.json() }));
+    expect(await api('GET')).toEqual({ status: 200, body: { hot_reload_count: 0 } });
+
+    writeFileSync(file, config(port, true, 'two'));
+    agent.child.kill('SIGHUP');
+    await until(() => agent.stdout.includes('"two"'), 'records of the reloaded config', agent);
+    expect(agent.stderr).toContain('[reload] done (hot_reload_count=1)');
+    expect(await api('GET')).toEqual({ status: 200, body: { hot_reload_count: 1 } });
+
+    // A bad edit: refused with where it is, and the running pipeline goes on.
+    writeFileSync(file, config(port, true, 'three', '    Bogus_Key   1'));
+    expect(await api('POST')).toEqual({ status: 200, body: { reload: 'done', status: 0 } });
+    await until(() => agent.stderr.includes('[reload] the new configuration is refused'), 'the refusal', agent);
+    expect(agent.stderr).toMatch(/\[reload\] the new configuration is refused, the running pipeline goes on unchanged: .*agent\.conf:11: unknown property 'bogus_key' for dummy\.0/);
+    const printed = agent.stdout.length;
+    await until(() => agent.stdout.length > printed, 'more records', agent);
+    expect(lastValue(agent)).toBe('two');
+
+    writeFileSync(file, config(port, true, 'four'));
+    expect((await api('PUT')).body).toEqual({ reload: 'done', status: 0 });
+    await until(() => agent.stdout.includes('"four"'), 'records of the second reload', agent);
+    expect(await api('GET')).toEqual({ status: 200, body: { hot_reload_count: 2 } });
+    expect(await agent.stop('SIGTERM')).toBe(0);
+  });
+
+  it('without Hot_Reload, says so to SIGHUP and to the API, and keeps running as it was', { timeout: 30_000 }, async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-reload-'));
+    const file = join(dir, 'agent.conf');
+    const port = await freePort();
+    writeFileSync(file, config(port, false, 'one'));
+    const agent = startAgent(['-c', file]);
+    running.push(agent);
+    await agent.waitForLines(1);
+    agent.child.kill('SIGHUP');
+    await agent.waitForStderr('[reload] SIGHUP: hot reload is not enabled');
+    const response = await fetch(`http://127.0.0.1:${port}/api/v2/reload`, { method: 'POST' });
+    expect(await response.json()).toEqual({ reload: 'not enabled', status: -1 });
+    const printed = agent.stdout.length;
+    await until(() => agent.stdout.length > printed, 'more records', agent);
+    expect(lastValue(agent)).toBe('one');
+    expect(await agent.stop('SIGTERM')).toBe(0);
+  });
+});
