@@ -100,7 +100,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
         reload.inProgress = false;
         continue;
       }
-      await pipeline.stop({ keepGoPlugins: true });
+      await pipeline.stop({ hotReload: true });
       await next.pipeline.start();
       running = next;
       reload.enabled = next.config.service.hotReload;

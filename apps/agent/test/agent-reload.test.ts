@@ -1,7 +1,8 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { buildRecorder, hasGo } from '@tributary/native-fixtures';
 import { afterEach, describe, expect, it } from 'vitest';
 import { startAgent, type AgentProcess } from './agent-process.js';
 
@@ -104,5 +105,35 @@ describe('hot reload (Hot_Reload On: SIGHUP and /api/v2/reload)', () => {
     await until(() => agent.stdout.length > printed, 'more records', agent);
     expect(lastValue(agent)).toBe('one');
     expect(await agent.stop('SIGTERM')).toBe(0);
+  });
+
+  it.runIf(hasGo())('tells an unmodified Go output of the reload as Fluent Bit does: PreRun(1), PreExit(1), Unregister, PreRegister(1), Register, Init', { timeout: 90_000 }, async () => {
+    const recorder = buildRecorder();
+    const dir = mkdtempSync(join(tmpdir(), 'tributary-reload-go-'));
+    const file = join(dir, 'agent.conf');
+    const out = join(dir, 'recorder.jsonl');
+    const goConfig = (id: string) => `[SERVICE]\n    Flush 0.2\n    Hot_Reload On\n[INPUT]\n    Name dummy\n    Rate 20\n[OUTPUT]\n    Name recorder\n    Match *\n    Id ${id}\n    Out_File ${out}\n`;
+    const events = () => {
+      try {
+        return readFileSync(out, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as { event: string; id?: string; hot_reload?: number; hot_reloading?: number });
+      } catch {
+        return [];
+      }
+    };
+    writeFileSync(file, goConfig('one'));
+    const agent = startAgent(['-e', recorder, '-c', file]);
+    running.push(agent);
+    await until(() => events().some((e) => e.event === 'flush'), 'a flush of the first config', agent);
+    writeFileSync(file, goConfig('two'));
+    agent.child.kill('SIGHUP');
+    await until(() => events().some((e) => e.event === 'flush' && e.id === 'two'), 'a flush of the reloaded config', agent);
+    expect(await agent.stop('SIGTERM')).toBe(0);
+    const lifecycle = events()
+      .filter((e) => e.event !== 'flush')
+      .map((e) => [e.event, e.id ?? e.hot_reload ?? e.hot_reloading].join(' ').trim());
+    expect(lifecycle).toEqual([
+      'init one', 'prerun 1', 'preexit 1', 'exit one', 'unregister', 'preregister 1',
+      'init two', 'prerun 1', 'preexit 0', 'exit two', 'unregister',
+    ]);
   });
 });

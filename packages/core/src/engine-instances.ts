@@ -6,7 +6,7 @@ import { InputBuffer, NOW, type InputBufferHooks } from './input-buffer.js';
 import { createMetrics } from './metrics.js';
 import { resolveNetwork, isNetworkKey } from './network.js';
 import { OutputQueue, type OutputQueueOptions } from './output-queue.js';
-import type { CustomContext, CustomInstance, CustomPlugin, InputContext, InputInstance, InputPlugin, OutputContext, OutputInstance, OutputPlugin } from './plugin.js';
+import type { CustomContext, CustomInstance, CustomPlugin, InputContext, InputInstance, InputPlugin, Lifecycle, OutputContext, OutputInstance, OutputPlugin } from './plugin.js';
 import type { RouteSpec } from './match.js';
 import { routeOf } from './router.js';
 import type { Scheduler, Timer } from './scheduler.js';
@@ -88,6 +88,7 @@ interface EngineSide {
   readonly parsers: ParserLookup | undefined;
   /** The file store of an input with `storage.type filesystem`; undefined when no `storage.path` is set. */
   fileStore(input: string): ChunkStore | undefined;
+  readonly lifecycle: Lifecycle;
 }
 
 /** `storage.type`: memory (the default) or filesystem; memrb is refused with the fix. */
@@ -128,6 +129,7 @@ export function createInputSlot(spec: EngineInputSpec, index: number, hooks: Inp
   const buffer = new InputBuffer(index, name, spec.tag ?? `${plugin.name}.${index}`, spec.memBufLimit ?? 0, log, createMetrics(name), inputStore(name, core, hooks, engine));
   const context: InputContext<ConfigOf<ConfigMap>> = {
     config,
+    lifecycle: engine.lifecycle,
     properties,
     name,
     tag: buffer.tag,
@@ -186,6 +188,7 @@ export function createOutputSlot(
   loneInputAndOutput: boolean,
   queues: Pick<OutputQueueOptions, 'scheduler' | 'backoff' | 'random' | 'settled'>,
   engineLog: Logger,
+  lifecycle: Lifecycle,
 ): OutputSlot {
   const { plugin } = spec;
   const name = spec.alias ?? `${plugin.name}.${index}`;
@@ -207,7 +210,7 @@ export function createOutputSlot(
     log,
     metrics: createMetrics(name),
   });
-  const context: OutputContext<ConfigOf<ConfigMap>> = { config, properties, name, log, workers: concurrency, net, metrics: queue.metrics };
+  const context: OutputContext<ConfigOf<ConfigMap>> = { config, properties, name, log, workers: concurrency, net, metrics: queue.metrics, lifecycle };
   return { queue, init: async () => plugin.init(context as never) };
 }
 

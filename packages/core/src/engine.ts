@@ -52,6 +52,8 @@ export interface EngineOptions {
   readonly parsers?: ParserLookup;
   /** `[SERVICE] storage.*`: where inputs with `storage.type filesystem` keep their chunks; none by default. */
   readonly storage?: EngineStorageOptions;
+  /** `Hot_Reload On`: plugins' pre-run hooks are told so. */
+  readonly hotReload?: boolean;
 }
 
 /** `[SERVICE] storage.path`, `storage.sync`, `storage.checksum`, `storage.backlog.mem_limit`, `storage.delete_irrecoverable_chunks`. */
@@ -90,6 +92,8 @@ export class Engine implements AsyncDisposable {
   private whenIdle: (() => void) | undefined;
   private stopping?: Promise<void>;
   private readonly storage: EngineStorageOptions | undefined;
+  /** What pre-run and pre-exit hooks see; `hotReloading` is set by `stop({ hotReload: true })`. */
+  private readonly lifecycle: { hotReloadEnabled: boolean; hotReloading: boolean };
   /** Chunks a previous run left on disk, and the input slot that holds them while they are delivered. */
   private backlog: { readonly chunks: Backlog; readonly slot: InputSlot; readonly store: FileChunkStore } | undefined;
   private stopRequest!: (reason: string) => void;
@@ -113,6 +117,7 @@ export class Engine implements AsyncDisposable {
     const filters = this.filters.length > 0 ? new FilterStage(this.filters) : undefined;
     const hooks = (this.hooks = { store, filters, chunkFull: (chunk: Chunk) => this.chunkFull(chunk) });
     const storage = (this.storage = options.storage);
+    const lifecycle = (this.lifecycle = { hotReloadEnabled: options.hotReload ?? false, hotReloading: false });
     const engine = {
       log: this.log,
       scheduler: this.scheduler,
@@ -120,6 +125,7 @@ export class Engine implements AsyncDisposable {
       requestStop: (reason: string) => this.stopRequest(reason),
       parsers: options.parsers,
       fileStore: (input: string) => (storage === undefined ? undefined : new FileChunkStore(storage, input, this.log)),
+      lifecycle,
     };
     this.customs = (options.customs ?? []).map((spec, index) => createCustomSlot(spec, index, this.log));
     this.inputs = options.inputs.map((spec, index) => createInputSlot(spec, index, hooks, engine));
@@ -130,7 +136,7 @@ export class Engine implements AsyncDisposable {
       random: options.random ?? Math.random,
       settled: (task: Task, output: string, kept: boolean) => this.settled(task, output, kept),
     };
-    this.outputs = options.outputs.map((spec, index) => createOutputSlot(spec, index, lone, queues, this.log));
+    this.outputs = options.outputs.map((spec, index) => createOutputSlot(spec, index, lone, queues, this.log, lifecycle));
     this.router = new Router(this.outputs.map((slot) => slot.queue));
   }
 
@@ -270,7 +276,8 @@ export class Engine implements AsyncDisposable {
    * running are waited for, and the outputs' pre-exit and exit hooks run, then the inputs' exit
    * hooks, in config order.
    */
-  stop(): Promise<void> {
+  stop(options: { hotReload?: boolean } = {}): Promise<void> {
+    if (options.hotReload) this.lifecycle.hotReloading = true;
     this.stopping ??= this.shutdown();
     return this.stopping;
   }

@@ -31,6 +31,7 @@ export {
   type InputContext,
   type InputInstance,
   type InputPlugin,
+  type Lifecycle,
   type NetworkOf,
   type OutputContext,
   type OutputInstance,

@@ -19,7 +19,7 @@ interface SectionSpec {
  * has it — so core stays independent of the config reader.
  */
 export interface PipelineSpec {
-  readonly service: { flush: number; grace: number; schedulerBase: number; schedulerCap: number; storage?: EngineStorageOptions | undefined };
+  readonly service: { flush: number; grace: number; schedulerBase: number; schedulerCap: number; storage?: EngineStorageOptions | undefined; hotReload?: boolean };
   readonly inputs: ReadonlyArray<SectionSpec & { tag?: string | undefined; memBufLimit: number }>;
   readonly outputs: ReadonlyArray<SectionSpec & { match?: string | undefined; matchRegex?: string | undefined; retryLimit: number; workers: number }>;
   readonly filters?: ReadonlyArray<SectionSpec & { match?: string | undefined; matchRegex?: string | undefined }>;
@@ -74,6 +74,7 @@ export function engineOptionsFromPipeline(pipeline: PipelineSpec, registry: Plug
     grace: pipeline.service.grace,
     backoff: { base: pipeline.service.schedulerBase, cap: pipeline.service.schedulerCap },
     ...(pipeline.service.storage ? { storage: pipeline.service.storage } : {}),
+    ...(pipeline.service.hotReload ? { hotReload: true } : {}),
     ...(logger ? { logger } : {}),
   };
 }

@@ -9,10 +9,20 @@ import type { Timer } from './scheduler.js';
 /** The network settings a plugin's context carries: typed for a plugin that declares a network spec. */
 export type NetworkOf<S extends NetworkSpec | undefined> = S extends NetworkSpec ? NetworkSettings : undefined;
 
+/** Where the process is in Fluent Bit's hot-reload cycle, as a plugin's pre-run and pre-exit see it. */
+export interface Lifecycle {
+  /** `Hot_Reload On` in the running configuration (Go's `PreRun(enable_hot_reload)`). */
+  readonly hotReloadEnabled: boolean;
+  /** The pipeline is stopping for a hot reload (Go's `PreExit(shutdown_by_hot_reloading)`). */
+  readonly hotReloading: boolean;
+}
+
 /** What an input instance gets from the engine. */
 export interface InputContext<C, N = NetworkSettings | undefined> {
   /** The typed properties of this instance. */
   readonly config: C;
+  /** Hot-reload state, read when the pre-run and pre-exit hooks run. */
+  readonly lifecycle?: Lifecycle;
   /** Every plugin property as written, in order, the core keys (tag, mem_buf_limit ...) excluded. */
   readonly properties: readonly Property[];
   /** The instance name, e.g. `dummy.0`, or its `Alias`. */
@@ -115,6 +125,8 @@ export interface OutputContext<C, N = NetworkSettings | undefined> {
   readonly metrics: InstanceMetrics;
   /** `Host`, `Port`, `tls.*`, `net.*`: for a plugin that declares `network`. */
   readonly net: N;
+  /** Hot-reload state, read when the pre-run and pre-exit hooks run. */
+  readonly lifecycle?: Lifecycle;
 }
 
 /** A running output instance. */

@@ -18,6 +18,8 @@ let library: GoPluginLibrary | undefined;
 let output: OutputInstance | undefined;
 let input: InputInstance | undefined;
 let paused = false;
+/** The agent's hot-reload state, as its requests tell it. */
+const lifecycle = { hotReloadEnabled: false, hotReloading: false };
 
 const send = (header: Record<string, unknown>, data?: Uint8Array) => writeHostFrame(channel, header, data);
 
@@ -28,6 +30,7 @@ function inputContext(name: string, properties: Array<{ key: string; value: stri
   };
   return {
     config: {},
+    lifecycle,
     properties,
     name,
     tag: name,
@@ -61,6 +64,7 @@ async function handle({ header, payload }: HostFrame): Promise<Record<string, un
       library = GoPluginLibrary.load(path!);
       const name = String(header.name);
       const properties = header.properties as Array<{ key: string; value: string }>;
+      lifecycle.hotReloadEnabled = header.hotReloadEnabled === true;
       if (header.kind === 'input') {
         input = await goInputPlugin(library).init(inputContext(name, properties));
         return {};
@@ -73,10 +77,12 @@ async function handle({ header, payload }: HostFrame): Promise<Record<string, un
         workers: Number(header.workers) || 1,
         net: undefined,
         metrics: createMetrics(name),
+        lifecycle,
       });
       return { eventFormat: output.eventFormat ?? 'v2' };
     }
     case 'preRun':
+      lifecycle.hotReloadEnabled = header.hotReloadEnabled === true;
       await output?.preRun?.();
       return {};
     case 'flush':
@@ -91,6 +97,7 @@ async function handle({ header, payload }: HostFrame): Promise<Record<string, un
       input?.resume?.();
       return {};
     case 'exit':
+      lifecycle.hotReloading = header.hotReloading === true;
       await output?.preExit?.();
       await output?.exit?.();
       await input?.exit?.();

@@ -111,11 +111,11 @@ export class GoHostProcess {
     return this.exited;
   }
 
-  /** Asks the host to run its exit hooks and end; kills it if it has not within `timeoutMs`. */
-  async stop(timeoutMs = 10_000): Promise<void> {
+  /** Asks the host to run its exit hooks (PreExit told of a hot reload) and end; kills it if it has not within `timeoutMs`. */
+  async stop(hotReloading = false, timeoutMs = 10_000): Promise<void> {
     if (!this.alive) return;
     const timeout = new Promise((resolve) => setTimeout(resolve, timeoutMs).unref());
-    await Promise.race([this.request({ op: 'exit' }).catch(() => undefined), timeout]);
+    await Promise.race([this.request({ op: 'exit', hotReloading }).catch(() => undefined), timeout]);
     this.channel.end();
     await Promise.race([this.exited, timeout]);
     await this.kill();

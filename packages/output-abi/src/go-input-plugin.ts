@@ -61,7 +61,7 @@ class GoInputCollector implements InputInstance {
   /** PreRun, then a collection every second on the engine's scheduler (which skips paused inputs). */
   start(): this {
     const { preRun } = this.library.input;
-    const ready = preRun ? callAsync(preRun, [0]) : Promise.resolve();
+    const ready = preRun ? callAsync(preRun, [this.ctx.lifecycle?.hotReloadEnabled ? 1 : 0]) : Promise.resolve();
     void ready.then(() => {
       this.ctx.collectEvery(PROXY_CALLBACK_SECONDS * 1000, () => this.tick());
     });
@@ -140,7 +140,7 @@ class GoInputCollector implements InputInstance {
     await this.running;
     if (this.held) this.ctx.log.warn(`${this.held.length} bytes collected while paused were not appended before shutdown`);
     const { preExit } = this.library.input;
-    if (preExit) await callAsync(preExit, [0]);
+    if (preExit) await callAsync(preExit, [this.ctx.lifecycle?.hotReloading ? 1 : 0]);
     const { exit } = this.library.symbols;
     if (exit) await callAsync(exit, []);
   }

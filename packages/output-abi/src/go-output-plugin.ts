@@ -1,4 +1,4 @@
-import type { EventFormat, FlushResult, OutputInstance, OutputPlugin } from '@tributary/core';
+import type { EventFormat, FlushResult, Lifecycle, OutputInstance, OutputPlugin } from '@tributary/core';
 import { FLB_OK, FLB_RETRY, PROXY_CONTEXT } from './abi.js';
 import { chooseEventFormat, EVENT_FORMAT_PROPERTY } from './fluent-bit-go-version.js';
 import { initGoInstance } from './go-instance-init.js';
@@ -26,24 +26,27 @@ export function goOutputPlugin(library: GoPluginLibrary): OutputPlugin {
       const isolation = chooseIsolation(ctx.name, ctx.properties);
       if (isolation.isolated) {
         const { name, workers, log, metrics } = ctx;
-        return IsolatedGoOutput.start({ path: library.path, name, properties: isolation.properties, workers, flushTimeoutMs: isolation.flushTimeoutMs, log, metrics });
+        return IsolatedGoOutput.start({ path: library.path, name, properties: isolation.properties, workers, flushTimeoutMs: isolation.flushTimeoutMs, log, metrics, lifecycle: ctx.lifecycle });
       }
       const formatProperty = isolation.properties.find((p) => p.key.toLowerCase() === EVENT_FORMAT_PROPERTY);
       const eventFormat = chooseEventFormat(ctx.name, library.fluentBitGoVersion, formatProperty);
       const properties = isolation.properties.filter((p) => p !== formatProperty);
       const { remote } = await initGoInstance(library, ctx.name, properties, PROXY_CONTEXT.size, PROXY_CONTEXT.remoteContext);
       ctx.log.debug(`initialized (fluent-bit-go ${library.fluentBitGoVersion ?? 'version unknown'}, ${eventFormat} records)`);
-      return goInstance(library, remote, eventFormat);
+      return goInstance(library, remote, eventFormat, ctx.lifecycle);
     },
   };
 }
 
-function goInstance(library: GoPluginLibrary, remote: Pointer | null, eventFormat: EventFormat): OutputInstance {
+/** Fluent Bit passes PreRun `enable_hot_reload` and PreExit `shutdown_by_hot_reloading` (0 without a lifecycle). */
+const flag = (on: boolean | undefined) => (on ? 1 : 0);
+
+function goInstance(library: GoPluginLibrary, remote: Pointer | null, eventFormat: EventFormat, lifecycle: Lifecycle | undefined): OutputInstance {
   const { flushCtx, flush, outputPreRun, outputPreExit, exitCtx, exit } = library.symbols;
   return {
     eventFormat,
     async preRun() {
-      if (outputPreRun) await callAsync(outputPreRun, [0]);
+      if (outputPreRun) await callAsync(outputPreRun, [flag(lifecycle?.hotReloadEnabled)]);
     },
     async flush(chunk): Promise<FlushResult> {
       if (chunk.data.length === 0) return 'ok';
@@ -55,7 +58,7 @@ function goInstance(library: GoPluginLibrary, remote: Pointer | null, eventForma
       return code === FLB_OK ? 'ok' : code === FLB_RETRY ? 'retry' : 'error';
     },
     async preExit() {
-      if (outputPreExit) await callAsync(outputPreExit, [0]);
+      if (outputPreExit) await callAsync(outputPreExit, [flag(lifecycle?.hotReloading)]);
     },
     async exit() {
       if (exitCtx) await callAsync(exitCtx, [remote]);

@@ -45,6 +45,12 @@ export class GoPluginHost implements AsyncDisposable {
     for (const library of this.libraries) await library.unregister();
   }
 
+  /** A hot reload: every library unregistered, then registered again (`PreRegister(1)`, `Register`); none is unloaded. */
+  async reregisterAll(): Promise<void> {
+    await this.unregisterAll();
+    for (const library of this.libraries) await library.reregister();
+  }
+
   [Symbol.asyncDispose](): Promise<void> {
     return this.unregisterAll();
   }

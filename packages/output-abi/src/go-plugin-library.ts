@@ -75,6 +75,7 @@ export class GoPluginLibrary {
   readonly pluginStruct: Pointer;
   private readonly def: Pointer;
   private unregistered = false;
+  private readonly registration: { readonly preRegister: KoffiFunction | undefined; readonly register: KoffiFunction };
 
   /** Loads `path`; `source` (where the path was written) prefixes any error. */
   static load(path: string, source?: SourceLocation): GoPluginLibrary {
@@ -127,6 +128,7 @@ export class GoPluginLibrary {
     };
 
     const preRegister = symbol(SYMBOLS.preRegister);
+    this.registration = { preRegister, register };
     if (preRegister && (preRegister(0) as number) === -1) throw fail('FLBPluginPreRegister returned -1: the plugin refused to register.');
     this.def = allocZeroed(DEF.size);
     if ((register(this.def) as number) === -1) throw fail('FLBPluginRegister returned -1: the plugin refused to register.');
@@ -167,6 +169,18 @@ export class GoPluginLibrary {
     this.fluentBitGoVersion = fluentBitGoVersion(path);
     this.pluginStruct = allocZeroed(STRUCT_SIZE[kind]);
     writePointer(this.pluginStruct, OUTPUT_PLUGIN.name, allocCString(name));
+  }
+
+  /**
+   * A hot reload: Fluent Bit tears the plugin down (Unregister) and registers the still-loaded
+   * library again — `FLBPluginPreRegister(1)`, then `FLBPluginRegister` — before the new
+   * instances' Inits. The library is never unloaded.
+   */
+  async reregister(): Promise<void> {
+    const { preRegister, register } = this.registration;
+    if (preRegister && (await callAsync(preRegister, [1])) === -1) throw GoPluginError.load(this.path, 'FLBPluginPreRegister(1) returned -1 at a hot reload: the plugin refused to register again.');
+    if ((await callAsync(register, [this.def])) === -1) throw GoPluginError.load(this.path, 'FLBPluginRegister returned -1 at a hot reload: the plugin refused to register again.');
+    this.unregistered = false;
   }
 
   /**

@@ -26,7 +26,7 @@ export class IsolatedGoInput implements InputInstance {
       metrics: ctx.metrics,
       lost: 'it is restarted; what the plugin had collected and not handed over is lost',
       prepare: async (host) => {
-        await host.request({ op: 'init', kind: 'input', name: ctx.name, properties });
+        await host.request({ op: 'init', kind: 'input', name: ctx.name, properties, hotReloadEnabled: ctx.lifecycle?.hotReloadEnabled ?? false });
         if (ctx.paused) await host.request({ op: 'pause' });
       },
       onMessage: (header, payload) => {
@@ -70,7 +70,7 @@ export class IsolatedGoInput implements InputInstance {
 
   async exit(): Promise<void> {
     this.supervisor.close();
-    await this.supervisor.host?.stop();
+    await this.supervisor.host?.stop(this.ctx.lifecycle?.hotReloading ?? false);
     const held = this.held.reduce((sum, events) => sum + events.length, 0);
     if (held > 0) this.ctx.log.warn(`${held} bytes collected while paused were not appended before shutdown`);
   }

@@ -1,5 +1,5 @@
 import { messageOf, type Logger } from '@tributary/base';
-import type { EventFormat, FlushChunk, FlushResult, InstanceMetrics, OutputInstance } from '@tributary/core';
+import type { EventFormat, FlushChunk, FlushResult, InstanceMetrics, Lifecycle, OutputInstance } from '@tributary/core';
 import { HostDiedError, type GoHostProcess } from './go-host-process.js';
 import { HostSupervisor } from './host-supervisor.js';
 import type { InstanceProperty } from './property-api.js';
@@ -14,6 +14,8 @@ export interface IsolationSettings {
   readonly flushTimeoutMs: number;
   readonly log: Logger;
   readonly metrics: InstanceMetrics;
+  /** Hot-reload state, passed on to the host's PreRun and PreExit. */
+  readonly lifecycle: Lifecycle | undefined;
 }
 
 /**
@@ -44,7 +46,7 @@ export class IsolatedGoOutput implements OutputInstance {
         const ready = await host.request({ op: 'init', kind: 'output', name: settings.name, properties: settings.properties, workers: settings.workers });
         if (ready.eventFormat === 'legacy') eventFormat = 'legacy';
         // A respawned host runs PreRun itself; the first one when the engine says so.
-        if (started) await host.request({ op: 'preRun' });
+        if (started) await host.request({ op: 'preRun', hotReloadEnabled: settings.lifecycle?.hotReloadEnabled ?? false });
       },
     });
     await supervisor.start();
@@ -57,7 +59,7 @@ export class IsolatedGoOutput implements OutputInstance {
   }
 
   async preRun(): Promise<void> {
-    await this.supervisor.host?.request({ op: 'preRun' });
+    await this.supervisor.host?.request({ op: 'preRun', hotReloadEnabled: this.settings.lifecycle?.hotReloadEnabled ?? false });
   }
 
   async flush(chunk: FlushChunk): Promise<FlushResult> {
@@ -91,6 +93,6 @@ export class IsolatedGoOutput implements OutputInstance {
 
   async exit(): Promise<void> {
     this.supervisor.close();
-    await this.supervisor.host?.stop();
+    await this.supervisor.host?.stop(this.settings.lifecycle?.hotReloading ?? false);
   }
 }

@@ -22,9 +22,11 @@ export interface PipelineRuntime extends AsyncDisposable {
   start(): Promise<void>;
   /**
    * Closes the monitoring API, drains within Grace, exits every instance, and unregisters the Go
-   * plugins unless `keepGoPlugins` (a hot reload: Fluent Bit never unloads a Go plugin).
+   * plugins. With `hotReload` the plugins' pre-exit hooks are told so and each Go library is
+   * registered again for the next pipeline (`PreRegister(1)`, `Register`), as Fluent Bit does: a
+   * Go plugin is never unloaded.
    */
-  stop(options?: { keepGoPlugins?: boolean }): Promise<void>;
+  stop(options?: { hotReload?: boolean }): Promise<void>;
 }
 
 /** An input an application always runs, such as kong-sidecar's `kong`. */
@@ -76,11 +78,12 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions)
   warnIfThreadPoolTooSmall(config, goPlugins, logger);
   let monitoring: MonitoringServer | undefined;
   let stopping: Promise<void> | undefined;
-  const stop = (stopOptions: { keepGoPlugins?: boolean } = {}) =>
+  const stop = (stopOptions: { hotReload?: boolean } = {}) =>
     (stopping ??= (async () => {
       await monitoring?.close();
-      await engine.stop();
-      if (!stopOptions.keepGoPlugins) await goPlugins.unregisterAll();
+      await engine.stop({ hotReload: stopOptions.hotReload ?? false });
+      if (stopOptions.hotReload) await goPlugins.reregisterAll();
+      else await goPlugins.unregisterAll();
     })());
 
   async function start(): Promise<void> {
