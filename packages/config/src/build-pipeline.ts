@@ -126,6 +126,7 @@ function defaultService(): ServiceConfig {
     parsersFiles: [],
     multilineBufferLimit: 2_000_000,
     hotReload: false,
+    storageMetrics: true,
     storage: undefined,
     other: [],
   };
@@ -158,6 +159,7 @@ function applyService(
     case 'storage.sync': storageOf(service).fullSync = storageSync(setting); break;
     case 'storage.checksum': storageOf(service).checksum = booleanSetting(setting); break;
     case 'storage.backlog.mem_limit': storageOf(service).backlogMemLimit = sizeSetting(setting); break;
+    case 'storage.metrics': service.storageMetrics = booleanSetting(setting); break;
     case 'storage.delete_irrecoverable_chunks': storageOf(service).deleteIrrecoverable = booleanSetting(setting); break;
     default: service.other.push(setting);
   }

@@ -27,6 +27,8 @@ export interface ServiceConfig {
   multilineBufferLimit: number;
   /** `Hot_Reload` (or `-Y`): SIGHUP and `/api/v2/reload` reload the configuration. */
   hotReload: boolean;
+  /** `storage.metrics` (default on, as in Fluent Bit's code): `/api/v1/storage` is served. */
+  storageMetrics: boolean;
   /** `storage.*`: set once `storage.path` is (filesystem buffering needs a folder). */
   storage: StorageConfig | undefined;
   /** Keys Tributary does not act on, kept for completeness. */

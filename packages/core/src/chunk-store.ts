@@ -6,6 +6,8 @@ import { Chunk, CHUNK_MAX_BYTES } from './chunk.js';
  * (Fluent Bit's `storage.type memory`) or, behind the same seam, files that survive a crash.
  */
 export interface ChunkStore {
+  /** Whether chunks survive a restart (Fluent Bit's filesystem chunks); memory ones do not. */
+  readonly durable: boolean;
   /** A new chunk for records of input `input` under `tag`. */
   create(input: number, tag: string): Chunk;
   /** Records were appended to `chunk` from byte `from` on; a durable store writes them through before this returns. */
@@ -30,6 +32,8 @@ export const CHUNK_CAPACITY = CHUNK_MAX_BYTES + 64 * 1024;
 /** Chunks in memory. Buffers of released chunks are reused, which keeps the heap from churning through megabytes a second. */
 export class MemoryChunkStore implements ChunkStore {
   private readonly spare: MsgpackWriter[] = [];
+
+  readonly durable = false;
 
   constructor(private readonly spares = 2) {}
 

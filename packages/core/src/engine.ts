@@ -4,7 +4,7 @@ import { CoreError } from './errors.js';
 import { createFilterSlot, type EngineFilterSpec, type FilterSlotWithInit } from './engine-filters.js';
 import type { FilterEmitter } from './filter-plugin.js';
 import { FilterStage, type FilterSlot } from './filter-stage.js';
-import type { InputBufferHooks } from './input-buffer.js';
+import type { InputBufferHooks, InputStorageStatus } from './input-buffer.js';
 import type { ParserLookup } from './text-parser.js';
 import {
   createCustomSlot,
@@ -390,6 +390,11 @@ export class Engine implements AsyncDisposable {
   health(): string[] {
     const problems = [...this.inputs.map(({ buffer }) => buffer.instance?.health?.()), ...this.outputs.map(({ queue }) => queue.instance?.health?.())];
     return problems.filter((problem): problem is string => problem !== undefined);
+  }
+
+  /** Every input's chunks (the backlog's included), for `/api/v1/storage`. */
+  storageStatus(): InputStorageStatus[] {
+    return this.inputs.map(({ buffer }) => buffer.storageStatus());
   }
 
   /** Counters of every instance, and of the backlog filesystem storage found at start (when `storage.path` is set). */

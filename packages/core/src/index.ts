@@ -2,6 +2,7 @@ export { Chunk, CHUNK_MAX_BYTES } from './chunk.js';
 export { MemoryChunkStore, type ChunkStore } from './chunk-store.js';
 export { parseProperty, resolveConfig, type ConfigMap, type ConfigOf, type Property, type PropertySpec, type PropertyType } from './config-map.js';
 export { Engine, type EngineOptions, type EngineState, type EngineStorageOptions } from './engine.js';
+export type { InputStorageStatus } from './input-buffer.js';
 export { readChunkFile, type ChunkFileContents } from './storage/chunk-file.js';
 export type { EngineCustomSpec, EngineInputSpec, EngineOutputSpec } from './engine-instances.js';
 export { CoreError, type CoreErrorCode } from './errors.js';

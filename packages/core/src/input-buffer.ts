@@ -19,6 +19,21 @@ export interface InputBufferHooks {
   chunkFull(chunk: Chunk): void;
 }
 
+/** One input's chunks, as Fluent Bit's storage metrics count them. */
+export interface InputStorageStatus {
+  readonly name: string;
+  /** `storage.type filesystem`: its chunks are files too. */
+  readonly durable: boolean;
+  /** Bytes of its chunks held in memory (all of them: Tributary keeps filesystem chunks in memory as well). */
+  readonly bufferedBytes: number;
+  /** `Mem_Buf_Limit` in bytes; 0 is unlimited. */
+  readonly memBufLimit: number;
+  readonly chunks: number;
+  /** Chunks in tasks: sealed, taking no more records. */
+  readonly busyChunks: number;
+  readonly busyBytes: number;
+}
+
 /**
  * The records of one input instance on their way to chunks, as Fluent Bit's `flb_input_chunk`:
  * one open chunk per tag, the bytes held in memory counted against `Mem_Buf_Limit`, and the
@@ -30,6 +45,8 @@ export class InputBuffer implements FilterTarget {
   readonly open = new Map<string, Chunk>();
   /** Bytes of this input's chunks not yet released. */
   buffered = 0;
+  /** This input's chunks not yet released: the open ones and those in tasks. */
+  chunks = 0;
   paused = false;
   /** Whether appends are taken at all (false once the engine stopped). */
   accepting = true;
@@ -121,6 +138,7 @@ export class InputBuffer implements FilterTarget {
     if (chunk === undefined) {
       chunk = this.hooks.store.create(this.index, tag);
       this.open.set(tag, chunk);
+      this.chunks++;
     }
     return chunk;
   }
@@ -129,6 +147,7 @@ export class InputBuffer implements FilterTarget {
     // Fluent Bit never flushes an empty chunk.
     if (chunk.records > 0) return;
     this.open.delete(tag);
+    this.chunks--;
     this.hooks.store.release(chunk);
   }
 
@@ -170,6 +189,7 @@ export class InputBuffer implements FilterTarget {
 
   /** A chunk a previous run left on disk, which this buffer holds until it is delivered. */
   adopt(chunk: Chunk): void {
+    this.chunks++;
     this.buffered += chunk.size;
     this.metrics.records += chunk.records;
     this.metrics.bytes += chunk.size;
@@ -180,10 +200,26 @@ export class InputBuffer implements FilterTarget {
    * store keeps it for the next start): its bytes leave the buffer, which may resume the input.
    */
   release(chunk: Chunk, keep = false): void {
+    this.chunks--;
     this.buffered -= chunk.size;
     if (keep) this.hooks.store.keep(chunk);
     else this.hooks.store.release(chunk);
     if (this.paused && this.resumable && this.heldBy.size === 0 && this.buffered < this.memBufLimit) this.resume();
+  }
+
+  /** What `/api/v1/storage` reports of this input: its chunks, and those busy in tasks (no longer open). */
+  storageStatus(): InputStorageStatus {
+    let openBytes = 0;
+    for (const chunk of this.open.values()) openBytes += chunk.size;
+    return {
+      name: this.name,
+      durable: this.hooks.store.durable,
+      bufferedBytes: this.buffered,
+      memBufLimit: this.memBufLimit,
+      chunks: this.chunks,
+      busyChunks: this.chunks - this.open.size,
+      busyBytes: this.buffered - openBytes,
+    };
   }
 
   /** The emitter `name` this input feeds is paused: so is this input, until `unhold(name)`. */

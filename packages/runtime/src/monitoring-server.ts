@@ -1,13 +1,17 @@
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from '@tributary/base';
+import type { InputStorageStatus } from '@tributary/core';
 import { metricsJson, prometheusText, type EngineMetrics } from './monitoring-formats.js';
+import { storageMetricsJson } from './storage-metrics.js';
 
 /** What the monitoring API reports on. */
 export interface MonitoredEngine {
   metrics(): EngineMetrics;
   /** What is unhealthy right now (empty when all is well). */
   health?(): string[];
+  /** Every input's chunks, for `/api/v1/storage`. */
+  storageStatus?(): InputStorageStatus[];
 }
 
 /** Fluent Bit's hot reload as `/api/v2/reload` sees it. */
@@ -30,12 +34,14 @@ export interface MonitoringServer extends AsyncDisposable {
 /**
  * Fluent Bit's monitoring API (`HTTP_Server On`): `/` (build info), `/api/v1/uptime`,
  * `/api/v1/health`, `/api/v1/metrics` (JSON, Fluent Bit's keys) and
- * `/api/v1/metrics/prometheus` (text exposition format, Fluent Bit's metric names), and
+ * `/api/v1/metrics/prometheus` (text exposition format, Fluent Bit's metric names),
+ * `/api/v1/storage` (chunks per input, unless `storage.metrics off`; computed when asked, where
+ * Fluent Bit serves what it gathered up to 5 s before and 404 until it first has), and
  * `/api/v2/reload`: GET the `hot_reload_count`, PUT or POST to reload as SIGHUP does.
  */
 export async function startMonitoringServer(
   engine: MonitoredEngine,
-  options: { listen: string; port: number; version: string; log: Logger; hotReload?: HotReloadControl | undefined },
+  options: { listen: string; port: number; version: string; log: Logger; hotReload?: HotReloadControl | undefined; storageMetrics?: boolean },
 ): Promise<MonitoringServer> {
   const started = Date.now();
   const server: Server = createServer((request, response) => {
@@ -63,13 +69,15 @@ export async function startMonitoringServer(
       }
       case '/api/v1/metrics':
         return json(metricsJson(engine.metrics()));
+      case '/api/v1/storage':
+        if (options.storageMetrics === false || engine.storageStatus === undefined) break;
+        return json(storageMetricsJson(engine.storageStatus()));
       case '/api/v1/metrics/prometheus':
         response.writeHead(200, { 'content-type': 'text/plain; version=0.0.4' });
         return response.end(prometheusText(engine.metrics()));
-      default:
-        response.writeHead(404, { 'content-type': 'application/json' });
-        return response.end(JSON.stringify({ error: `no such endpoint: ${path}` }));
     }
+    response.writeHead(404, { 'content-type': 'application/json' });
+    response.end(JSON.stringify({ error: `no such endpoint: ${path}` }));
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', reject);

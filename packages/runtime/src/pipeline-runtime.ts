@@ -89,7 +89,7 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions)
   async function start(): Promise<void> {
     const { httpServer, httpListen: listen, httpPort: port } = config.service;
     if (httpServer) {
-      monitoring = await startMonitoringServer(engine, { listen, port, version: options.version, log: logger, hotReload: options.hotReload }).catch(async (error: Error) => {
+      monitoring = await startMonitoringServer(engine, { listen, port, version: options.version, log: logger, hotReload: options.hotReload, storageMetrics: config.service.storageMetrics }).catch(async (error: Error) => {
         await stop();
         throw new RuntimeError('HTTP_SERVER', `cannot start the HTTP server on ${listen}:${port}: ${error.message}. Change HTTP_Port (-P) or HTTP_Listen (-L).`);
       });

@@ -37,6 +37,7 @@ let sequence = 0;
  * undelivered. Chunks read back at start (the backlog) are adopted with `adopt`.
  */
 export class FileChunkStore implements ChunkStore {
+  readonly durable = true;
   private readonly files = new Map<Chunk, ChunkFile>();
   private readonly frameHeader = Buffer.alloc(FRAME_HEADER_BYTES);
   /** Buffers of released chunks, reused as the memory store reuses them. */
