@@ -81,7 +81,7 @@ describe('createPipeline', () => {
     while (output.flushes.length === 0) await new Promise((resolve) => setTimeout(resolve, 10));
     input.append({ n: 3 });
     const busyBytes = output.flushes[0]!.data.length;
-    const allBytes = (await get('/api/v1/metrics')).input['probe.0'].bytes as number;
+    const allBytes = ((await get('/api/v1/metrics')) as { input: Record<string, { bytes: number }> }).input['probe.0']!.bytes;
     const storage = await get('/api/v1/storage');
     finish('ok');
     expect(storage).toEqual({
