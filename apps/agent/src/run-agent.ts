@@ -1,5 +1,5 @@
 import { appendFileSync } from 'node:fs';
-import { createLogger, TributaryError, type LogSink } from '@tributary/base';
+import { createLogger, TributaryError, type LogSink, type Logger } from '@tributary/base';
 import { classicToYaml, isYamlFile, loadPipelineConfig, parseCommandLine, readClassicConfig, type HelpRequest } from '@tributary/config';
 import type { PluginRegistry } from '@tributary/core';
 import { GoPluginHost } from '@tributary/output-abi';
@@ -90,6 +90,8 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
       // Fluent Bit's order: the new configuration is read and checked whole before anything stops.
       reload.inProgress = true;
       logger.info('[reload] reloading the configuration');
+      const { hotReloadTimeout, hotReloadEnsureThreadSafety } = running.config.service;
+      const watchdog = hotReloadTimeout > 0 ? setTimeout(() => abortReload(logger, hotReloadTimeout), hotReloadTimeout * 1000) : undefined;
       let next: ReturnType<typeof build>;
       try {
         next = build();
@@ -97,11 +99,14 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
       } catch (error) {
         if (!TributaryError.isInstance(error)) throw error;
         logger.error(`[reload] the new configuration is refused, the running pipeline goes on unchanged: ${error.message}`);
+        clearTimeout(watchdog);
         reload.inProgress = false;
         continue;
       }
-      await pipeline.stop({ hotReload: true });
+      // Hot_Reload.Ensure_Thread_Safety (on unless -W): the old pipeline's pending tasks are all waited for.
+      await pipeline.stop({ hotReload: true, ...(hotReloadEnsureThreadSafety ? { grace: -1 } : {}) });
       await next.pipeline.start();
+      clearTimeout(watchdog);
       running = next;
       reload.enabled = next.config.service.hotReload;
       reload.count++;
@@ -113,6 +118,14 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     io.stderr(`[error] ${error.message}\n`);
     return 1;
   }
+}
+
+/** `Hot_Reload.Timeout` passed with the reload unfinished: Fluent Bit's watchdog calls abort() rather than hang. */
+function abortReload(logger: Logger, seconds: number): never {
+  logger.error(`[reload] Hot_Reload.Timeout exceeded (${seconds} s) with the reload unfinished: aborting to prevent an indefinite hang, as Fluent Bit does`);
+  // SIGABRT as abort() raises it, without the native stack trace process.abort() prints.
+  process.kill(process.pid, 'SIGABRT');
+  process.exit(134);
 }
 
 /** `--dump-yaml`: the `-c` classic config as YAML, to move to Fluent Bit's YAML format. */

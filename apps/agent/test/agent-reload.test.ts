@@ -136,4 +136,43 @@ describe('hot reload (Hot_Reload On: SIGHUP and /api/v2/reload)', () => {
       'init two', 'prerun 1', 'preexit 0', 'exit two', 'unregister',
     ]);
   });
+
+  describe('a reload that cannot drain (an output retrying without limit into a closed port)', () => {
+    const stuckConfig = async () => {
+      const dir = mkdtempSync(join(tmpdir(), 'tributary-reload-stuck-'));
+      const file = join(dir, 'agent.conf');
+      const closedPort = await freePort();
+      writeFileSync(
+        file,
+        '[SERVICE]\n    Flush 0.2\n    Grace 1\n    Hot_Reload On\n    Hot_Reload.Timeout 3\n' +
+          '[INPUT]\n    Name dummy\n    Rate 5\n' +
+          `[OUTPUT]\n    Name http\n    Match *\n    Host 127.0.0.1\n    Port ${closedPort}\n    Retry_Limit no_limits\n`,
+      );
+      return { file, dir };
+    };
+
+    it('waits for every pending task under Hot_Reload.Ensure_Thread_Safety (the default), until Hot_Reload.Timeout aborts the process', { timeout: 30_000 }, async () => {
+      // Started in its temporary folder: the core file an abort may leave goes there.
+      const { file, dir } = await stuckConfig();
+      const agent = startAgent(['-c', file], { cwd: dir });
+      running.push(agent);
+      await agent.waitForStderr('retry in');
+      agent.child.kill('SIGHUP');
+      expect(await agent.exited).toBeNull();
+      expect(agent.child.signalCode).toBe('SIGABRT');
+      expect(agent.stderr).toContain('[reload] Hot_Reload.Timeout exceeded (3 s) with the reload unfinished: aborting');
+      expect(agent.stderr).not.toContain('[reload] done');
+    });
+
+    it('with -W, drains within Grace instead and reloads', { timeout: 30_000 }, async () => {
+      const { file } = await stuckConfig();
+      const agent = startAgent(['-W', '-c', file]);
+      running.push(agent);
+      await agent.waitForStderr('retry in');
+      agent.child.kill('SIGHUP');
+      await agent.waitForStderr('[reload] done (hot_reload_count=1)');
+      expect(agent.stderr).not.toContain('Hot_Reload.Timeout exceeded');
+      expect(await agent.stop('SIGTERM')).toBe(0);
+    });
+  });
 });

@@ -126,6 +126,8 @@ function defaultService(): ServiceConfig {
     parsersFiles: [],
     multilineBufferLimit: 2_000_000,
     hotReload: false,
+    hotReloadEnsureThreadSafety: true,
+    hotReloadTimeout: 0,
     storageMetrics: true,
     storage: undefined,
     other: [],
@@ -155,6 +157,8 @@ function applyService(
     case 'multiline_buffer_limit': service.multilineBufferLimit = sizeSetting(setting); break;
     case 'plugins_file': config.plugins.push(...readPluginsFile(resolveAgainst(setting, baseDir, fsys), fsys, env)); break;
     case 'hot_reload': service.hotReload = booleanSetting(setting); break;
+    case 'hot_reload.ensure_thread_safety': service.hotReloadEnsureThreadSafety = booleanSetting(setting); break;
+    case 'hot_reload.timeout': service.hotReloadTimeout = integerSetting(setting, 0, '0'); break;
     case 'storage.path': storageOf(service).path = setting.value; break;
     case 'storage.sync': storageOf(service).fullSync = storageSync(setting); break;
     case 'storage.checksum': storageOf(service).checksum = booleanSetting(setting); break;

@@ -57,6 +57,7 @@ const OPTIONS: OptionSpec[] = [
   { long: 'http_server', value: false },
   { short: 'D', long: 'dry-run', value: false },
   { short: 'Y', long: 'enable-hot-reload', value: false },
+  { short: 'W', long: 'disable-thread-safety-on-hot-reload', value: false },
   { long: 'dump-yaml', value: false },
   { short: 'h', long: 'help', value: false },
   { short: 'V', long: 'version', value: false },
@@ -164,6 +165,7 @@ export function parseCommandLine(argv: readonly string[]): CommandLine {
         case 'quiet': service('log_level', 'off'); break;
         case 'dry-run': result.dryRun = true; break;
         case 'enable-hot-reload': service('hot_reload', 'on'); break;
+        case 'disable-thread-safety-on-hot-reload': service('hot_reload.ensure_thread_safety', 'off'); break;
         case 'dump-yaml': result.dumpYaml = true; break;
         case 'version': result.version = true; break;
         case 'help': {

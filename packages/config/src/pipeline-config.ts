@@ -27,6 +27,10 @@ export interface ServiceConfig {
   multilineBufferLimit: number;
   /** `Hot_Reload` (or `-Y`): SIGHUP and `/api/v2/reload` reload the configuration. */
   hotReload: boolean;
+  /** `Hot_Reload.Ensure_Thread_Safety` (default on; `-W` turns it off): a reload waits for every pending task, without Grace's limit. */
+  hotReloadEnsureThreadSafety: boolean;
+  /** `Hot_Reload.Timeout` in seconds (default 0, none): a reload not done by then aborts the process, as Fluent Bit's watchdog does. */
+  hotReloadTimeout: number;
   /** `storage.metrics` (default on, as in Fluent Bit's code): `/api/v1/storage` is served. */
   storageMetrics: boolean;
   /** `storage.*`: set once `storage.path` is (filesystem buffering needs a folder). */

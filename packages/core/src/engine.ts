@@ -85,7 +85,7 @@ export class Engine implements AsyncDisposable {
   /** Chunks that filled up and wait to be dispatched. */
   private readonly ready: Chunk[] = [];
   private readonly flushSeconds: number;
-  private readonly grace: number;
+  private grace: number;
   private stateNow: EngineState = 'new';
   private activeTasks = 0;
   private nextTaskId = 0;
@@ -274,10 +274,12 @@ export class Engine implements AsyncDisposable {
    * on), and keep flushing once a second until nothing is pending or `grace` seconds have
    * passed. Then nothing new starts: what still waits is dropped and counted, flushes already
    * running are waited for, and the outputs' pre-exit and exit hooks run, then the inputs' exit
-   * hooks, in config order.
+   * hooks, in config order. `hotReload` tells the pre-exit hooks so; `grace` replaces the
+   * configured one (-1: no limit, as a hot reload with Ensure_Thread_Safety waits).
    */
-  stop(options: { hotReload?: boolean } = {}): Promise<void> {
+  stop(options: { hotReload?: boolean; grace?: number } = {}): Promise<void> {
     if (options.hotReload) this.lifecycle.hotReloading = true;
+    if (options.grace !== undefined && this.stopping === undefined) this.grace = options.grace;
     this.stopping ??= this.shutdown();
     return this.stopping;
   }

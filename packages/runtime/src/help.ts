@@ -21,6 +21,8 @@ const OPTIONS: ReadonlyArray<readonly [string, string]> = [
   ['-P, --port', 'set HTTP server TCP port (default: 2020)'],
   ['-L, --listen', 'set HTTP server listen address (default: 0.0.0.0)'],
   ['-q, --quiet', 'quiet mode'],
+  ['-Y, --enable-hot-reload', 'enable for hot reloading'],
+  ['-W, --disable-thread-safety-on-hot-reload', 'disable thread safety on hot reloading'],
   ['-h, --help', 'print this help'],
   ['-V, --version', 'show version number'],
 ];

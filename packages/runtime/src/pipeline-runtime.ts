@@ -24,9 +24,9 @@ export interface PipelineRuntime extends AsyncDisposable {
    * Closes the monitoring API, drains within Grace, exits every instance, and unregisters the Go
    * plugins. With `hotReload` the plugins' pre-exit hooks are told so and each Go library is
    * registered again for the next pipeline (`PreRegister(1)`, `Register`), as Fluent Bit does: a
-   * Go plugin is never unloaded.
+   * Go plugin is never unloaded. `grace` replaces the configured Grace (-1: no limit).
    */
-  stop(options?: { hotReload?: boolean }): Promise<void>;
+  stop(options?: { hotReload?: boolean; grace?: number }): Promise<void>;
 }
 
 /** An input an application always runs, such as kong-sidecar's `kong`. */
@@ -78,10 +78,10 @@ export function createPipeline(config: PipelineConfig, options: PipelineOptions)
   warnIfThreadPoolTooSmall(config, goPlugins, logger);
   let monitoring: MonitoringServer | undefined;
   let stopping: Promise<void> | undefined;
-  const stop = (stopOptions: { hotReload?: boolean } = {}) =>
+  const stop = (stopOptions: { hotReload?: boolean; grace?: number } = {}) =>
     (stopping ??= (async () => {
       await monitoring?.close();
-      await engine.stop({ hotReload: stopOptions.hotReload ?? false });
+      await engine.stop(stopOptions);
       if (stopOptions.hotReload) await goPlugins.reregisterAll();
       else await goPlugins.unregisterAll();
     })());
