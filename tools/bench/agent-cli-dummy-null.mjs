@@ -5,9 +5,9 @@
 // Prints one JSON line.
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { freePort, sleep } from './local-port.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', '..', 'apps', 'agent', 'dist', 'cli.js');
@@ -46,18 +46,4 @@ async function processed() {
   const response = await fetch(`http://127.0.0.1:${port}/api/v1/metrics`);
   const output = (await response.json()).output['null.0'];
   return { records: output.proc_records, bytes: output.proc_bytes };
-}
-
-function sleep(ms) {
-  return new Promise((resolve) => setTimeout(resolve, ms));
-}
-
-function freePort() {
-  return new Promise((resolve, reject) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-    server.once('error', reject);
-  });
 }

@@ -6,12 +6,13 @@
 //   pnpm turbo run build && node tools/bench/inputs.mjs [lines, default 1000000]
 import { spawn } from 'node:child_process';
 import { createWriteStream, mkdtempSync, readFileSync } from 'node:fs';
-import { connect, createServer } from 'node:net';
+import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
 import { encode } from '@msgpack/msgpack';
+import { freePort } from './local-port.mjs';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const cli = join(here, '..', '..', 'apps', 'agent', 'dist', 'cli.js');
@@ -25,14 +26,6 @@ async function writeLines(file, line) {
   await new Promise((resolve) => out.end(resolve));
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address();
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** Runs the agent with `args`, waits until the null output processed `expected` records, returns records/s and peak RSS. */
 async function measure(name, args, expected, feed, output = ['-o', 'null']) {
