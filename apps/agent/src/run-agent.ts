@@ -1,9 +1,9 @@
 import { appendFileSync } from 'node:fs';
 import { createLogger, TributaryError, type LogSink, type Logger } from '@tributary/base';
-import { classicToYaml, isYamlFile, loadPipelineConfig, parseCommandLine, readClassicConfig, type HelpRequest } from '@tributary/config';
+import { classicToYaml, isYamlFile, loadPipelineConfig, parseCommandLine, readClassicConfig, type HelpRequest, type PipelineConfig } from '@tributary/config';
 import type { PluginRegistry } from '@tributary/core';
 import { GoPluginHost } from '@tributary/output-abi';
-import { createPipeline, createRegistry, generalHelp, loadParserCatalog, loadSharedPlugins, packageVersion, pluginHelp } from '@tributary/runtime';
+import { createPipeline, createRegistry, generalHelp, loadParserCatalog, loadSharedPlugins, packageVersion, pluginHelp, type PipelineRuntime } from '@tributary/runtime';
 
 const VERSION = packageVersion(import.meta.url);
 
@@ -42,7 +42,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     const reload = { enabled: false, inProgress: false, count: 0, request: () => wakeReload() };
     let wakeReload: () => void = () => {};
     /** Reads the config files and builds (so validates) every instance; nothing runs yet. */
-    const build = () => {
+    const build = (): RunningPipeline | undefined => {
       const config = loadPipelineConfig({ ...commandLine, plugins: [] }, { env: io.env });
       const sink: LogSink = config.service.logFile ? { write: (line) => appendFileSync(config.service.logFile!, line) } : { write: io.stderr };
       const logger = createLogger({ level: config.service.logLevel, sink });
@@ -55,11 +55,12 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
       const pipeline = createPipeline(config, { registry, logger, goPlugins, version: VERSION, parsers, hotReload: reload });
       return { config, logger, pipeline };
     };
-    let running = build();
-    if (running === undefined) {
+    const first = build();
+    if (first === undefined) {
       io.stderr(`[error] no inputs and no outputs are configured. Give some with -i/-o (e.g. 'agent -i dummy -o stdout') or -c <file>.\n`);
       return 1;
     }
+    let running: RunningPipeline = first;
     if (commandLine.dryRun) {
       io.stderr('configuration test is successful\n');
       return 0;
@@ -87,37 +88,55 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
         logger.warn('[reload] SIGHUP: hot reload is not enabled (set Hot_Reload On in [SERVICE], or -Y); nothing changes');
         continue;
       }
-      // Fluent Bit's order: the new configuration is read and checked whole before anything stops.
       reload.inProgress = true;
-      logger.info('[reload] reloading the configuration');
-      const { hotReloadTimeout, hotReloadEnsureThreadSafety } = running.config.service;
+      const { hotReloadTimeout } = running.config.service;
       const watchdog = hotReloadTimeout > 0 ? setTimeout(() => abortReload(logger, hotReloadTimeout), hotReloadTimeout * 1000) : undefined;
-      let next: ReturnType<typeof build>;
       try {
-        next = build();
-        if (next === undefined) throw new TributaryError('RELOAD', 'the new configuration has no inputs and no outputs');
-      } catch (error) {
-        if (!TributaryError.isInstance(error)) throw error;
-        logger.error(`[reload] the new configuration is refused, the running pipeline goes on unchanged: ${error.message}`);
+        const next = await reloadPipeline(running, build);
+        if (next === undefined) continue;
+        running = next;
+        reload.enabled = next.config.service.hotReload;
+        reload.count++;
+        next.logger.info(`[reload] done (hot_reload_count=${reload.count})`);
+      } finally {
         clearTimeout(watchdog);
         reload.inProgress = false;
-        continue;
       }
-      // Hot_Reload.Ensure_Thread_Safety (on unless -W): the old pipeline's pending tasks are all waited for.
-      await pipeline.stop({ hotReload: true, ...(hotReloadEnsureThreadSafety ? { grace: -1 } : {}) });
-      await next.pipeline.start();
-      clearTimeout(watchdog);
-      running = next;
-      reload.enabled = next.config.service.hotReload;
-      reload.count++;
-      reload.inProgress = false;
-      next.logger.info(`[reload] done (hot_reload_count=${reload.count})`);
     }
   } catch (error) {
     if (!TributaryError.isInstance(error)) throw error;
     io.stderr(`[error] ${error.message}\n`);
     return 1;
   }
+}
+
+/** A running pipeline with the configuration and logger it was built from. */
+interface RunningPipeline {
+  readonly config: PipelineConfig;
+  readonly logger: Logger;
+  readonly pipeline: PipelineRuntime;
+}
+
+/**
+ * Fluent Bit's reload: the new configuration is read and checked whole before anything stops —
+ * refused (undefined, logged) if it fails — then the running pipeline stops for the reload
+ * (waiting for every pending task under Hot_Reload.Ensure_Thread_Safety, on unless -W) and the
+ * new one starts.
+ */
+async function reloadPipeline(running: RunningPipeline, build: () => RunningPipeline | undefined): Promise<RunningPipeline | undefined> {
+  running.logger.info('[reload] reloading the configuration');
+  let next: RunningPipeline | undefined;
+  try {
+    next = build();
+    if (next === undefined) throw new TributaryError('RELOAD', 'the new configuration has no inputs and no outputs');
+  } catch (error) {
+    if (!TributaryError.isInstance(error)) throw error;
+    running.logger.error(`[reload] the new configuration is refused, the running pipeline goes on unchanged: ${error.message}`);
+    return undefined;
+  }
+  await running.pipeline.stop({ hotReload: true, ...(running.config.service.hotReloadEnsureThreadSafety ? { grace: -1 } : {}) });
+  await next.pipeline.start();
+  return next;
 }
 
 /** `Hot_Reload.Timeout` passed with the reload unfinished: Fluent Bit's watchdog calls abort() rather than hang. */

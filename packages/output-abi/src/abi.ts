@@ -8,6 +8,9 @@ export const FLB_ERROR = 0;
 export const FLB_OK = 1;
 export const FLB_RETRY = 2;
 
+/** A C `int` flag: PreRun's `enable_hot_reload`, PreExit's `shutdown_by_hot_reloading`, PreRegister's `hot_reloading`. */
+export const cFlag = (on: boolean | undefined): number => (on ? 1 : 0);
+
 /** `struct flb_plugin_proxy_def`: filled by FLBPluginRegister. 48 bytes today; 64 leaves room. */
 export const DEF = {
   size: 64,

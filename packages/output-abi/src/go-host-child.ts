@@ -18,7 +18,7 @@ let library: GoPluginLibrary | undefined;
 let output: OutputInstance | undefined;
 let input: InputInstance | undefined;
 let paused = false;
-/** The agent's hot-reload state, as its requests tell it. */
+/** The agent's hot-reload state, as its requests tell it: Hot_Reload at init, a reload at exit. */
 const lifecycle = { hotReloadEnabled: false, hotReloading: false };
 
 const send = (header: Record<string, unknown>, data?: Uint8Array) => writeHostFrame(channel, header, data);
@@ -82,7 +82,6 @@ async function handle({ header, payload }: HostFrame): Promise<Record<string, un
       return { eventFormat: output.eventFormat ?? 'v2' };
     }
     case 'preRun':
-      lifecycle.hotReloadEnabled = header.hotReloadEnabled === true;
       await output?.preRun?.();
       return {};
     case 'flush':

@@ -1,7 +1,7 @@
 import { messageOf } from '@tributary/base';
 import type { InputContext, InputInstance, InputPlugin } from '@tributary/core';
 import koffi from 'koffi';
-import { INPUT_PROXY_CONTEXT, PROXY_CALLBACK_SECONDS } from './abi.js';
+import { cFlag, INPUT_PROXY_CONTEXT, PROXY_CALLBACK_SECONDS } from './abi.js';
 import { initGoInstance } from './go-instance-init.js';
 import { callAsync, type GoPluginLibrary } from './go-plugin-library.js';
 import { chooseIsolation } from './isolation-settings.js';
@@ -61,7 +61,7 @@ class GoInputCollector implements InputInstance {
   /** PreRun, then a collection every second on the engine's scheduler (which skips paused inputs). */
   start(): this {
     const { preRun } = this.library.input;
-    const ready = preRun ? callAsync(preRun, [this.ctx.lifecycle?.hotReloadEnabled ? 1 : 0]) : Promise.resolve();
+    const ready = preRun ? callAsync(preRun, [cFlag(this.ctx.lifecycle?.hotReloadEnabled)]) : Promise.resolve();
     void ready.then(() => {
       this.ctx.collectEvery(PROXY_CALLBACK_SECONDS * 1000, () => this.tick());
     });
@@ -140,7 +140,7 @@ class GoInputCollector implements InputInstance {
     await this.running;
     if (this.held) this.ctx.log.warn(`${this.held.length} bytes collected while paused were not appended before shutdown`);
     const { preExit } = this.library.input;
-    if (preExit) await callAsync(preExit, [this.ctx.lifecycle?.hotReloading ? 1 : 0]);
+    if (preExit) await callAsync(preExit, [cFlag(this.ctx.lifecycle?.hotReloading)]);
     const { exit } = this.library.symbols;
     if (exit) await callAsync(exit, []);
   }

@@ -1,5 +1,5 @@
 import type { EventFormat, FlushResult, Lifecycle, OutputInstance, OutputPlugin } from '@tributary/core';
-import { FLB_OK, FLB_RETRY, PROXY_CONTEXT } from './abi.js';
+import { cFlag, FLB_OK, FLB_RETRY, PROXY_CONTEXT } from './abi.js';
 import { chooseEventFormat, EVENT_FORMAT_PROPERTY } from './fluent-bit-go-version.js';
 import { initGoInstance } from './go-instance-init.js';
 import { callAsync, type GoPluginLibrary } from './go-plugin-library.js';
@@ -38,15 +38,12 @@ export function goOutputPlugin(library: GoPluginLibrary): OutputPlugin {
   };
 }
 
-/** Fluent Bit passes PreRun `enable_hot_reload` and PreExit `shutdown_by_hot_reloading` (0 without a lifecycle). */
-const flag = (on: boolean | undefined) => (on ? 1 : 0);
-
 function goInstance(library: GoPluginLibrary, remote: Pointer | null, eventFormat: EventFormat, lifecycle: Lifecycle | undefined): OutputInstance {
   const { flushCtx, flush, outputPreRun, outputPreExit, exitCtx, exit } = library.symbols;
   return {
     eventFormat,
     async preRun() {
-      if (outputPreRun) await callAsync(outputPreRun, [flag(lifecycle?.hotReloadEnabled)]);
+      if (outputPreRun) await callAsync(outputPreRun, [cFlag(lifecycle?.hotReloadEnabled)]);
     },
     async flush(chunk): Promise<FlushResult> {
       if (chunk.data.length === 0) return 'ok';
@@ -58,7 +55,7 @@ function goInstance(library: GoPluginLibrary, remote: Pointer | null, eventForma
       return code === FLB_OK ? 'ok' : code === FLB_RETRY ? 'retry' : 'error';
     },
     async preExit() {
-      if (outputPreExit) await callAsync(outputPreExit, [flag(lifecycle?.hotReloading)]);
+      if (outputPreExit) await callAsync(outputPreExit, [cFlag(lifecycle?.hotReloading)]);
     },
     async exit() {
       if (exitCtx) await callAsync(exitCtx, [remote]);

@@ -43,10 +43,17 @@ export class IsolatedGoOutput implements OutputInstance {
       metrics: settings.metrics,
       lost: 'in-flight chunks will be retried',
       prepare: async (host) => {
-        const ready = await host.request({ op: 'init', kind: 'output', name: settings.name, properties: settings.properties, workers: settings.workers });
+        const ready = await host.request({
+          op: 'init',
+          kind: 'output',
+          name: settings.name,
+          properties: settings.properties,
+          workers: settings.workers,
+          hotReloadEnabled: settings.lifecycle?.hotReloadEnabled ?? false,
+        });
         if (ready.eventFormat === 'legacy') eventFormat = 'legacy';
         // A respawned host runs PreRun itself; the first one when the engine says so.
-        if (started) await host.request({ op: 'preRun', hotReloadEnabled: settings.lifecycle?.hotReloadEnabled ?? false });
+        if (started) await host.request({ op: 'preRun' });
       },
     });
     await supervisor.start();
@@ -59,7 +66,7 @@ export class IsolatedGoOutput implements OutputInstance {
   }
 
   async preRun(): Promise<void> {
-    await this.supervisor.host?.request({ op: 'preRun', hotReloadEnabled: this.settings.lifecycle?.hotReloadEnabled ?? false });
+    await this.supervisor.host?.request({ op: 'preRun' });
   }
 
   async flush(chunk: FlushChunk): Promise<FlushResult> {
