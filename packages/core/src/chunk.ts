@@ -1,4 +1,5 @@
 import { MsgpackWriter } from '@tributary/msgpack';
+import type { Task } from './task.js';
 
 /**
  * Fluent Bit locks a chunk once its content passes 2,048,000 bytes
@@ -10,6 +11,8 @@ export const CHUNK_MAX_BYTES = 2_048_000;
 /** Records of one input instance and one tag, encoded back to back in Fluent Bit's event format. */
 export class Chunk {
   records = 0;
+  /** The task it became once dispatched (Fluent Bit's `ic->task`); undefined while it is open or waits for dispatch. */
+  task: Task | undefined;
 
   constructor(
     readonly tag: string,

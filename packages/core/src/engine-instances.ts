@@ -91,18 +91,18 @@ interface EngineSide {
   readonly lifecycle: Lifecycle;
 }
 
-/** `storage.type`: memory (the default) or filesystem; memrb is refused with the fix. */
-function inputStore(name: string, properties: readonly Property[], hooks: InputBufferHooks, engine: EngineSide): InputBufferHooks {
+/** `storage.type`: memory (the default), filesystem (chunks in files as well), or memrb (memory, dropping the oldest chunks when full). */
+function inputStorage(name: string, properties: readonly Property[], hooks: InputBufferHooks, engine: EngineSide): { hooks: InputBufferHooks; ringBuffer: boolean } {
   const setting = properties.findLast((property) => property.key.toLowerCase() === 'storage.type');
   const type = setting?.value.trim().toLowerCase() ?? 'memory';
-  if (type === 'memory') return hooks;
+  if (type === 'memory') return { hooks, ringBuffer: false };
+  if (type === 'memrb') return { hooks, ringBuffer: true };
   if (type === 'filesystem') {
     const store = engine.fileStore(name);
     if (store === undefined) throw new CoreError('INVALID_PROPERTY', `${name}: storage.type filesystem needs a folder for the chunks: set storage.path in [SERVICE] (or -b).`);
-    return { ...hooks, store };
+    return { hooks: { ...hooks, store }, ringBuffer: false };
   }
-  if (type === 'memrb') throw new CoreError('INVALID_PROPERTY', `${name}: storage.type memrb is not supported by Tributary: use memory (with Mem_Buf_Limit) or filesystem.`);
-  throw new CoreError('INVALID_PROPERTY', `${name}: storage.type must be memory or filesystem, not '${setting!.value}'.`);
+  throw new CoreError('INVALID_PROPERTY', `${name}: storage.type must be memory, filesystem or memrb, not '${setting!.value}'.`);
 }
 
 /**
@@ -126,7 +126,8 @@ export function createInputSlot(spec: EngineInputSpec, index: number, hooks: Inp
   const core = spec.coreProperties ?? [];
   const net = resolveNetwork(name, plugin.network, core, log);
   warnUnsupportedCoreKeys(name, core, log);
-  const buffer = new InputBuffer(index, name, spec.tag ?? `${plugin.name}.${index}`, spec.memBufLimit ?? 0, log, createMetrics(name), inputStore(name, core, hooks, engine));
+  const storage = inputStorage(name, core, hooks, engine);
+  const buffer = new InputBuffer(index, name, spec.tag ?? `${plugin.name}.${index}`, spec.memBufLimit ?? 0, log, createMetrics(name), storage.hooks, storage.ringBuffer);
   const context: InputContext<ConfigOf<ConfigMap>> = {
     config,
     lifecycle: engine.lifecycle,

@@ -4,7 +4,7 @@ import { CoreError } from './errors.js';
 import { createFilterSlot, type EngineFilterSpec, type FilterSlotWithInit } from './engine-filters.js';
 import type { FilterEmitter } from './filter-plugin.js';
 import { FilterStage, type FilterSlot } from './filter-stage.js';
-import type { InputBufferHooks, InputStorageStatus } from './input-buffer.js';
+import type { InputBuffer, InputBufferHooks, InputStorageStatus } from './input-buffer.js';
 import type { ParserLookup } from './text-parser.js';
 import {
   createCustomSlot,
@@ -115,7 +115,12 @@ export class Engine implements AsyncDisposable {
       }),
     );
     const filters = this.filters.length > 0 ? new FilterStage(this.filters) : undefined;
-    const hooks = (this.hooks = { store, filters, chunkFull: (chunk: Chunk) => this.chunkFull(chunk) });
+    const hooks = (this.hooks = {
+      store,
+      filters,
+      chunkFull: (chunk: Chunk) => this.chunkFull(chunk),
+      evict: (buffer: InputBuffer, bytes: number) => this.evict(buffer, bytes),
+    });
     const storage = (this.storage = options.storage);
     const lifecycle = (this.lifecycle = { hotReloadEnabled: options.hotReload ?? false, hotReloading: false });
     const engine = {
@@ -251,9 +256,42 @@ export class Engine implements AsyncDisposable {
       this.inputs[chunk.input]!.buffer.release(chunk);
       return;
     }
-    const task = new Task(this.nextTaskId++, chunk, routes.length);
+    const task = new Task(this.nextTaskId++, chunk, routes);
+    chunk.task = task;
     this.activeTasks++;
     for (const queue of routes) queue.enqueue(task);
+  }
+
+  /**
+   * A memrb input over its limit: its oldest chunks that no flush is using are dropped — taken
+   * off the output queues if dispatched — until `bytes` are released (`memrb_input_chunk_release_space`).
+   */
+  private evict(buffer: InputBuffer, bytes: number): boolean {
+    let released = 0;
+    let chunks = 0;
+    for (const chunk of buffer.oldestChunks()) {
+      const task = chunk.task;
+      if (task !== undefined) {
+        if (task.flushing > 0) continue;
+        for (const queue of task.routes) queue.withdraw(task);
+        this.activeTasks--;
+      } else if (buffer.open.get(chunk.tag) === chunk) {
+        buffer.open.delete(chunk.tag);
+      } else {
+        const ready = this.ready.indexOf(chunk);
+        if (ready >= 0) this.ready.splice(ready, 1);
+      }
+      released += chunk.size;
+      chunks++;
+      buffer.release(chunk);
+      if (released >= bytes) break;
+    }
+    if (chunks > 0) {
+      buffer.metrics.memrbDroppedChunks! += chunks;
+      buffer.metrics.memrbDroppedBytes! += released;
+      buffer.log.debug(`memrb: dropped ${chunks} oldest chunks (${released} bytes) to make room`);
+    }
+    return released >= bytes;
   }
 
   private settled(task: Task, output: string, kept: boolean): void {

@@ -17,6 +17,11 @@ export interface InputBufferHooks {
   readonly filters: FilterStage | undefined;
   /** A chunk passed 2 MB and takes no more records: dispatch it without waiting for the flush timer. */
   chunkFull(chunk: Chunk): void;
+  /**
+   * `storage.type memrb` over its Mem_Buf_Limit: drops this input's oldest chunks that no flush
+   * is using until `bytes` are released; false when that many could not be.
+   */
+  evict(buffer: InputBuffer, bytes: number): boolean;
 }
 
 /** One input's chunks, as Fluent Bit's storage metrics count them. */
@@ -43,6 +48,8 @@ export class InputBuffer implements FilterTarget {
   instance: InputInstance | undefined;
   /** Chunks still taking records, by tag. */
   readonly open = new Map<string, Chunk>();
+  /** `storage.type memrb`: its chunks in the order they were made, oldest first (kept only for memrb). */
+  private readonly aged = new Set<Chunk>();
   /** Bytes of this input's chunks not yet released. */
   buffered = 0;
   /** This input's chunks not yet released: the open ones and those in tasks. */
@@ -69,11 +76,21 @@ export class InputBuffer implements FilterTarget {
     readonly log: Logger,
     readonly metrics: InstanceMetrics,
     readonly hooks: InputBufferHooks,
-  ) {}
+    /**
+     * `storage.type memrb`: over Mem_Buf_Limit the input is never paused; each append first
+     * drops the oldest chunks (Fluent Bit's memory ring buffer).
+     */
+    readonly ringBuffer = false,
+  ) {
+    if (ringBuffer) {
+      this.metrics.memrbDroppedChunks = 0;
+      this.metrics.memrbDroppedBytes = 0;
+    }
+  }
 
   /** Appends one record; `sec` NOW stamps it with the current time. False when refused (paused, stopped). */
   append(tag: string, sec: number, nsec: number, body: EncodedOrObject, metadata: EncodedOrObject | undefined): boolean {
-    if (this.paused || !this.accepting) {
+    if (this.paused || !this.accepting || !this.roomFor(1)) {
       this.metrics.droppedRecords++;
       return false;
     }
@@ -87,7 +104,7 @@ export class InputBuffer implements FilterTarget {
    * the input past Mem_Buf_Limit and pause it afterwards.
    */
   appendEvents(tag: string, bytes: Uint8Array): number {
-    if (this.paused || !this.accepting) return 0;
+    if (this.paused || !this.accepting || !this.roomFor(bytes.length)) return 0;
     // The store hears of the whole batch at once (a durable store writes it with one frame per chunk), before this returns.
     this.batching = true;
     try {
@@ -97,6 +114,17 @@ export class InputBuffer implements FilterTarget {
       for (const [chunk, from] of this.batched) this.hooks.store.appended(chunk, from);
       this.batched.clear();
     }
+  }
+
+  /** memrb over its limit makes room for `bytes` by dropping old chunks, as Fluent Bit does before each append; false when it cannot. */
+  private roomFor(bytes: number): boolean {
+    if (!this.ringBuffer || this.memBufLimit === 0 || this.buffered < this.memBufLimit) return true;
+    return this.hooks.evict(this, bytes);
+  }
+
+  /** memrb: this input's chunks, oldest first. */
+  oldestChunks(): IterableIterator<Chunk> {
+    return this.aged.values();
   }
 
   private appendRecord(tag: string, sec: number, nsec: number, body: EncodedOrObject, metadata: EncodedOrObject | undefined): void {
@@ -139,6 +167,7 @@ export class InputBuffer implements FilterTarget {
       chunk = this.hooks.store.create(this.index, tag);
       this.open.set(tag, chunk);
       this.chunks++;
+      if (this.ringBuffer) this.aged.add(chunk);
     }
     return chunk;
   }
@@ -148,6 +177,7 @@ export class InputBuffer implements FilterTarget {
     if (chunk.records > 0) return;
     this.open.delete(tag);
     this.chunks--;
+    this.aged.delete(chunk);
     this.hooks.store.release(chunk);
   }
 
@@ -165,7 +195,7 @@ export class InputBuffer implements FilterTarget {
       this.hooks.store.seal(chunk);
       this.hooks.chunkFull(chunk);
     }
-    if (this.memBufLimit > 0 && this.buffered >= this.memBufLimit) {
+    if (this.memBufLimit > 0 && this.buffered >= this.memBufLimit && !this.ringBuffer) {
       this.pause(`mem buf overlimit (${this.buffered} bytes >= ${this.memBufLimit})`);
     }
   }
@@ -201,6 +231,7 @@ export class InputBuffer implements FilterTarget {
    */
   release(chunk: Chunk, keep = false): void {
     this.chunks--;
+    this.aged.delete(chunk);
     this.buffered -= chunk.size;
     if (keep) this.hooks.store.keep(chunk);
     else this.hooks.store.release(chunk);

@@ -14,6 +14,9 @@ export interface InstanceMetrics {
   droppedRecords: number;
   /** Times the instance's plugin host was restarted (Go plugins with `tributary.isolation process`). */
   restarts: number;
+  /** Inputs with `storage.type memrb` only: chunks and bytes dropped to make room (Fluent Bit's `memrb_dropped_*`). */
+  memrbDroppedChunks?: number;
+  memrbDroppedBytes?: number;
 }
 
 export function createMetrics(name: string): InstanceMetrics {

@@ -75,6 +75,7 @@ export class OutputQueue {
   private async deliver(delivery: Delivery): Promise<void> {
     const { task } = delivery;
     this.inFlight++;
+    task.flushing++;
     let result: FlushResult;
     try {
       result = await this.instance!.flush({ data: task.payload(this.format), tag: task.chunk.tag, records: task.chunk.records });
@@ -83,6 +84,7 @@ export class OutputQueue {
       result = 'error';
     }
     this.inFlight--;
+    task.flushing--;
     this.settle(delivery, result);
     this.pump();
     if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
@@ -136,6 +138,24 @@ export class OutputQueue {
     this.metrics.droppedRecords += delivery.task.chunk.records;
     this.log.warn(message);
     this.options.settled(delivery.task, this.name, shutdown);
+  }
+
+  /**
+   * Takes `task` off this queue, queued or waiting for a retry, without settling it: a memrb
+   * input dropped its chunk. A task being flushed (`task.flushing`) is never withdrawn.
+   */
+  withdraw(task: Task): void {
+    const queued = this.queue.findIndex((delivery) => delivery.task === task);
+    if (queued >= 0) {
+      this.queue.splice(queued, 1);
+      return;
+    }
+    for (const delivery of this.retries) {
+      if (delivery.task !== task) continue;
+      delivery.timer?.cancel();
+      this.retries.delete(delivery);
+      return;
+    }
   }
 
   /** Shutdown: every pending retry runs now instead of after its backoff. */

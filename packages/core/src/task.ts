@@ -1,6 +1,7 @@
 import { MsgpackWriter } from '@tributary/msgpack';
 import type { Chunk } from './chunk.js';
 import { toLegacyEvents, type EventFormat } from './event-codec.js';
+import type { OutputQueue } from './output-queue.js';
 
 /**
  * One chunk on its way to the outputs its tag was routed to, as Fluent Bit's `flb_task`: done
@@ -11,14 +12,17 @@ export class Task {
   remaining: number;
   /** Shutdown left it undelivered for at least one output: a durable store keeps the chunk. */
   keep = false;
+  /** Flushes of it running now (Fluent Bit's `users`): while any runs, the task cannot be withdrawn. */
+  flushing = 0;
   private legacy: Uint8Array | undefined;
 
   constructor(
     readonly id: number,
     readonly chunk: Chunk,
-    routes: number,
+    /** The output queues its tag was routed to. */
+    readonly routes: readonly OutputQueue[],
   ) {
-    this.remaining = routes;
+    this.remaining = routes.length;
   }
 
   /** The records in the layout an output asked for; converted to legacy once, for every output that wants it. */

@@ -67,5 +67,11 @@ export function prometheusText(metrics: EngineMetrics): string {
   };
   for (const [kind, name, help, value] of PROMETHEUS) family(name, help, kind === 'input' ? metrics.inputs : metrics.outputs, value);
   for (const [name, help, value] of PROMETHEUS_FILTER) family(name, help, metrics.filters ?? [], value);
+  // Fluent Bit creates these for memrb inputs only.
+  const ringBuffers = metrics.inputs.filter((m) => m.memrbDroppedChunks !== undefined);
+  if (ringBuffers.length > 0) {
+    family('fluentbit_input_memrb_dropped_chunks', 'Number of memrb dropped chunks.', ringBuffers, (m) => m.memrbDroppedChunks!);
+    family('fluentbit_input_memrb_dropped_bytes', 'Number of memrb dropped bytes.', ringBuffers, (m) => m.memrbDroppedBytes!);
+  }
   return `${lines.join('\n')}\n`;
 }
