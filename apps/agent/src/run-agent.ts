@@ -68,6 +68,7 @@ export async function runAgent(argv: readonly string[], io: AgentIo): Promise<nu
     running.logger.info(`[agent] Tributary v${VERSION}`);
     reload.enabled = running.config.service.hotReload;
     await running.pipeline.start();
+    void refuseSighupDuringReload(reload, io, () => running.logger);
     for (;;) {
       const nextReload = new Promise<'reload'>((resolve) => {
         wakeReload = () => resolve('reload');
@@ -137,6 +138,18 @@ async function reloadPipeline(running: RunningPipeline, build: () => RunningPipe
   await running.pipeline.stop({ hotReload: true, ...(running.config.service.hotReloadEnsureThreadSafety ? { grace: -1 } : {}) });
   await next.pipeline.start();
   return next;
+}
+
+/**
+ * A SIGHUP while a reload runs is refused with Fluent Bit's error rather than queued for another
+ * reload afterwards: this watcher always waits for SIGHUP, so one that comes mid-reload is taken here.
+ */
+async function refuseSighupDuringReload(reload: { readonly inProgress: boolean }, io: AgentIo, logger: () => Logger): Promise<void> {
+  if (io.nextReloadSignal === undefined) return;
+  for (;;) {
+    await io.nextReloadSignal();
+    if (reload.inProgress) logger().error('[reload] reloading in progress: this SIGHUP is ignored');
+  }
 }
 
 /** `Hot_Reload.Timeout` passed with the reload unfinished: Fluent Bit's watchdog calls abort() rather than hang. */

@@ -151,13 +151,17 @@ describe('hot reload (Hot_Reload On: SIGHUP and /api/v2/reload)', () => {
       return { file, dir };
     };
 
-    it('waits for every pending task under Hot_Reload.Ensure_Thread_Safety (the default), until Hot_Reload.Timeout aborts the process', { timeout: 30_000 }, async () => {
+    it('waits for every pending task under Hot_Reload.Ensure_Thread_Safety (the default), refusing another SIGHUP meanwhile, until Hot_Reload.Timeout aborts the process', { timeout: 30_000 }, async () => {
       // Started in its temporary folder: the core file an abort may leave goes there.
       const { file, dir } = await stuckConfig();
       const agent = startAgent(['-c', file], { cwd: dir });
       running.push(agent);
       await agent.waitForStderr('retry in');
       agent.child.kill('SIGHUP');
+      // A second SIGHUP while the reload waits is refused as Fluent Bit refuses it.
+      await agent.waitForStderr('[reload] reloading the configuration');
+      agent.child.kill('SIGHUP');
+      await agent.waitForStderr('[reload] reloading in progress: this SIGHUP is ignored');
       expect(await agent.exited).toBeNull();
       expect(agent.child.signalCode).toBe('SIGABRT');
       expect(agent.stderr).toContain('[reload] Hot_Reload.Timeout exceeded (3 s) with the reload unfinished: aborting');
