@@ -271,19 +271,18 @@ export class Engine implements AsyncDisposable {
     let chunks = 0;
     for (const chunk of buffer.oldestChunks()) {
       const task = chunk.task;
-      if (task !== undefined) {
-        if (task.flushing > 0) continue;
-        for (const queue of task.routes) queue.withdraw(task);
-        this.activeTasks--;
-      } else if (buffer.open.get(chunk.tag) === chunk) {
-        buffer.open.delete(chunk.tag);
-      } else {
-        const ready = this.ready.indexOf(chunk);
-        if (ready >= 0) this.ready.splice(ready, 1);
-      }
+      if (task?.flushing) continue;
       released += chunk.size;
       chunks++;
-      buffer.release(chunk);
+      if (task !== undefined) {
+        for (const queue of task.routes) queue.withdraw(task);
+        this.finished(task);
+      } else {
+        // Not dispatched yet: still open, or full and waiting in `ready`.
+        if (buffer.open.get(chunk.tag) === chunk) buffer.open.delete(chunk.tag);
+        else this.ready.splice(this.ready.indexOf(chunk), 1);
+        buffer.release(chunk);
+      }
       if (released >= bytes) break;
     }
     if (chunks > 0) {
@@ -299,8 +298,13 @@ export class Engine implements AsyncDisposable {
     if (kept) task.keep = true;
     else if (task.remaining > 1) buffer.hooks.store.settledBy(task.chunk, output);
     if (--task.remaining > 0) return;
+    this.finished(task);
+  }
+
+  /** Every route is done with `task`, or a memrb input dropped it: its chunk leaves the input's buffer. */
+  private finished(task: Task): void {
     this.activeTasks--;
-    buffer.release(task.chunk, task.keep);
+    this.inputs[task.chunk.input]!.buffer.release(task.chunk, task.keep);
     if (this.backlog !== undefined && task.chunk.input === this.backlog.slot.buffer.index) this.loadBacklog();
     if (this.whenIdle && this.activeTasks === 0 && this.ready.length === 0 && this.inputs.every((input) => input.buffer.open.size === 0)) {
       this.whenIdle();

@@ -90,7 +90,7 @@ export class InputBuffer implements FilterTarget {
 
   /** Appends one record; `sec` NOW stamps it with the current time. False when refused (paused, stopped). */
   append(tag: string, sec: number, nsec: number, body: EncodedOrObject, metadata: EncodedOrObject | undefined): boolean {
-    if (this.paused || !this.accepting || !this.roomFor(1)) {
+    if (this.paused || !this.accepting || (this.ringBuffer && !this.roomFor(1))) {
       this.metrics.droppedRecords++;
       return false;
     }
@@ -104,7 +104,7 @@ export class InputBuffer implements FilterTarget {
    * the input past Mem_Buf_Limit and pause it afterwards.
    */
   appendEvents(tag: string, bytes: Uint8Array): number {
-    if (this.paused || !this.accepting || !this.roomFor(bytes.length)) return 0;
+    if (this.paused || !this.accepting || (this.ringBuffer && !this.roomFor(bytes.length))) return 0;
     // The store hears of the whole batch at once (a durable store writes it with one frame per chunk), before this returns.
     this.batching = true;
     try {
@@ -118,7 +118,7 @@ export class InputBuffer implements FilterTarget {
 
   /** memrb over its limit makes room for `bytes` by dropping old chunks, as Fluent Bit does before each append; false when it cannot. */
   private roomFor(bytes: number): boolean {
-    if (!this.ringBuffer || this.memBufLimit === 0 || this.buffered < this.memBufLimit) return true;
+    if (this.memBufLimit === 0 || this.buffered < this.memBufLimit) return true;
     return this.hooks.evict(this, bytes);
   }
 
