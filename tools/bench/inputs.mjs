@@ -1,4 +1,4 @@
-// Benchmark: the built agent CLI reading N lines — tail raw → null, tail with the json parser →
+// Benchmark: the built agent CLI reading N lines — tail raw → null (chunks in memory, then on disk), tail with the json parser →
 // null, stdin → null, tail raw → the Go counter plugin — and forward receiving PackedForward frames of 1,000 records with acks
 // (4 frames in flight), each measured from outside through /api/v1/metrics: records/s from the
 // moment the agent answers to the last record the null output processed (the first file poll,
@@ -79,6 +79,7 @@ const { writeFileSync } = await import('node:fs');
 writeFileSync(parsers, '[PARSER]\n    Name   j\n    Format json\n');
 
 await measure('tail-raw-null', ['-i', 'tail', '-p', `path=${raw}`, '-p', 'read_from_head=on'], lines);
+await measure('tail-raw-filesystem-null', ['-b', join(work, 'storage'), '-i', 'tail', '-p', `path=${raw}`, '-p', 'read_from_head=on', '-p', 'storage.type=filesystem'], lines);
 await measure('tail-json-null', ['-R', parsers, '-i', 'tail', '-p', `path=${json}`, '-p', 'read_from_head=on', '-p', 'parser=j'], lines);
 await measure('stdin-null', ['-i', 'stdin'], lines, async (agent) => {
   const { createReadStream } = await import('node:fs');

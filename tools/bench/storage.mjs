@@ -1,5 +1,5 @@
 // Benchmark: `dummy` → `null` with the input's chunks in memory, then on disk
-// (`storage.type filesystem`, checksum off, then on), in one process, one after the other.
+// (`storage.type filesystem`: checksum off, on, then `storage.sync full`), in one process, one after the other.
 // Prints one JSON line per run: records/s delivered, MB/s, peak RSS, event-loop delay.
 //   pnpm turbo run build && node tools/bench/storage.mjs [seconds]
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -17,6 +17,7 @@ const runs = [
   { name: 'memory', storage: undefined },
   { name: 'filesystem', storage: { fullSync: false, checksum: false } },
   { name: 'filesystem-checksum', storage: { fullSync: false, checksum: true } },
+  { name: 'filesystem-sync-full', storage: { fullSync: true, checksum: false } },
 ];
 for (const { name, storage } of runs) {
   const path = mkdtempSync(join(tmpdir(), 'bench-storage-'));

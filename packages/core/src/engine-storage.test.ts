@@ -28,7 +28,10 @@ async function run(store: EngineStorageOptions, outputs: Array<ReturnType<typeof
     logger: createLogger({ level: 'info', sink: { write: (line) => void logs.push(line) } }),
   });
   await engine.start();
-  for (let i = 0; i < records; i++) input.append({ n: i });
+  for (let i = 0; i < records; i++) {
+    input.append({ n: i });
+    await Promise.resolve(); // one turn per record: one frame each in the chunk file
+  }
   engine.flush();
   await new Promise((resolve) => setTimeout(resolve, 150));
   await engine.stop();
@@ -47,6 +50,28 @@ describe('filesystem storage', () => {
     expect(numbers(output)).toEqual([0, 1, 2]);
     expect(readdirSync(store.path)).toEqual(['in']);
     expect(chunkFiles(store.path)).toEqual([]);
+  });
+
+  it('writes the records appended in one turn as one frame when the turn ends, before a later promise reaction runs', async () => {
+    const store = storage();
+    const input = manualInput();
+    const engine = new Engine({
+      inputs: [{ plugin: input.plugin, alias: 'in', tag: 'app', coreProperties: filesystem }],
+      outputs: [{ plugin: collectingOutput().plugin, match: '*' }],
+      storage: store,
+      logger: createLogger({ level: 'error' }),
+    });
+    await engine.start();
+    for (let i = 0; i < 100; i++) input.append({ n: i });
+    const [file] = chunkFiles(store.path);
+    const path = join(store.path, file!);
+    const header = readFileSync(path).length;
+    await Promise.resolve();
+    const written = readFileSync(path);
+    const frame = written.subarray(header);
+    expect(frame.readUInt32BE(0)).toBe(frame.length - 8); // one frame of every record
+    expect(frame.length).toBeGreaterThan(100 * 6);
+    await engine.stop();
   });
 
   it('keeps what shutdown left undelivered (Grace over) and delivers it at the next start, then deletes it', async () => {

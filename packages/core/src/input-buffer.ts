@@ -63,9 +63,19 @@ export class InputBuffer implements FilterTarget {
   /** Emitters this input feeds that are paused themselves: the input waits for them (Fluent Bit pauses an emitter's sources). */
   private readonly heldBy = new Set<string>();
   private readonly now: MutableTime = { sec: 0, nsec: 0 };
-  /** Inside `appendEvents`: the chunks appended to, and where the batch's records start in each. */
-  private batching = false;
+  /**
+   * A durable store hears of appends a batch at a time (one write per chunk): the chunks
+   * appended to since the last write, and where their unwritten records start.
+   */
   private readonly batched = new Map<Chunk, number>();
+  /** Inside `appendEvents`, which writes its batch before it returns. */
+  private batching = false;
+  /** A write of the batch is queued for the end of this turn. */
+  private commitQueued = false;
+  private readonly commitLater = (): void => {
+    this.commitQueued = false;
+    this.commit();
+  };
 
   constructor(
     readonly index: number,
@@ -111,9 +121,20 @@ export class InputBuffer implements FilterTarget {
       return forEachRawEvent(bytes, (sec, nsec, metadata, body) => this.appendRecord(tag, sec, nsec, body, metadata));
     } finally {
       this.batching = false;
-      for (const [chunk, from] of this.batched) this.hooks.store.appended(chunk, from);
-      this.batched.clear();
+      this.commit();
     }
+  }
+
+  /**
+   * Writes what was appended since the last write through to the store (a durable store:
+   * one frame per chunk). Records appended one at a time are written at the end of the turn
+   * of the event loop that appended them — before any later callback or promise reaction,
+   * so before an input that replies from one can tell its peer they were taken.
+   */
+  commit(): void {
+    if (this.batched.size === 0) return;
+    for (const [chunk, from] of this.batched) this.hooks.store.appended(chunk, from);
+    this.batched.clear();
   }
 
   /** memrb over its limit makes room for `bytes` by dropping old chunks, as Fluent Bit does before each append; false when it cannot. */
@@ -187,8 +208,13 @@ export class InputBuffer implements FilterTarget {
     this.buffered += added;
     this.metrics.records++;
     this.metrics.bytes += added;
-    if (!this.batching) this.hooks.store.appended(chunk, before);
-    else if (!this.batched.has(chunk)) this.batched.set(chunk, before);
+    if (this.hooks.store.durable && !this.batched.has(chunk)) {
+      this.batched.set(chunk, before);
+      if (!this.batching && !this.commitQueued) {
+        this.commitQueued = true;
+        queueMicrotask(this.commitLater);
+      }
+    }
     if (chunk.full) {
       this.open.delete(tag);
       this.flushBatched(chunk);
@@ -213,7 +239,10 @@ export class InputBuffer implements FilterTarget {
     if (this.open.size === 0) return [];
     const chunks = [...this.open.values()];
     this.open.clear();
-    for (const chunk of chunks) this.hooks.store.seal(chunk);
+    for (const chunk of chunks) {
+      this.flushBatched(chunk);
+      this.hooks.store.seal(chunk);
+    }
     return chunks;
   }
 
@@ -230,6 +259,7 @@ export class InputBuffer implements FilterTarget {
    * store keeps it for the next start): its bytes leave the buffer, which may resume the input.
    */
   release(chunk: Chunk, keep = false): void {
+    this.flushBatched(chunk);
     this.chunks--;
     this.aged.delete(chunk);
     this.buffered -= chunk.size;

@@ -39,7 +39,9 @@ export interface InputContext<C, N = NetworkSettings | undefined> {
   /**
    * Appends one record, stamped now, under the instance's tag. The body may be an object or
    * msgpack bytes of a map (encoded once and reused; copied before this returns). Returns false when the input is paused
-   * (Mem_Buf_Limit, shutdown) and the record was refused.
+   * (Mem_Buf_Limit, shutdown) and the record was refused. With `storage.type filesystem` the
+   * records appended in one turn of the event loop reach their chunk file together when the turn
+   * ends: reply to a peer from a later callback or promise reaction, never synchronously.
    */
   append(body: EncodedOrObject, metadata?: EncodedOrObject): boolean;
   /** Appends one record, stamped now, under another tag. */

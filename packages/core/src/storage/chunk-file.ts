@@ -5,7 +5,7 @@ import { crc32 } from './crc32.js';
 /**
  * The on-disk form of one chunk (docs/storage.md): a header — the 8 bytes `TRBCHNK1`, a flags
  * byte (bit 0: frames carry a CRC-32), the tag's length (u16, big-endian) and the tag in UTF-8 —
- * then one frame per append: the records' byte length (u32), their CRC-32 or 0 (u32), and the
+ * then one frame per write (what one turn appended): the records' byte length (u32), their CRC-32 or 0 (u32), and the
  * records, in Fluent Bit's event format. A frame is written whole before the records it holds
  * count as accepted; a crash can only tear the last one, which reading drops. Beside it,
  * `<file>.done` names the outputs done with the chunk while others still owe it.

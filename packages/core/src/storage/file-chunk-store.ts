@@ -31,7 +31,7 @@ let sequence = 0;
 
 /**
  * Chunks kept in files as well as in memory (`storage.type filesystem`): each chunk is a file
- * under its input's folder, every append written to it (one frame) before the append returns,
+ * under its input's folder, every batch of appends written to it (one frame) before the input accepts it,
  * so a record an input had accepted survives a crash of the process; the file goes once every
  * output it was routed to has delivered or dropped it, and stays when shutdown leaves it
  * undelivered. Chunks read back at start (the backlog) are adopted with `adopt`.
