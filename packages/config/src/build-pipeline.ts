@@ -165,13 +165,14 @@ function applyService(
     case 'storage.backlog.mem_limit': storageOf(service).backlogMemLimit = sizeSetting(setting); break;
     case 'storage.metrics': service.storageMetrics = booleanSetting(setting); break;
     case 'storage.delete_irrecoverable_chunks': storageOf(service).deleteIrrecoverable = booleanSetting(setting); break;
+    case 'storage.max_chunks_up': storageOf(service).maxChunksUp = integerSetting(setting, 0, '128') || 128; break;
     default: service.other.push(setting);
   }
 }
 
 /** The storage settings, made on the first `storage.*` key (`path` stays empty until `storage.path` comes). */
 function storageOf(service: ServiceConfig): StorageConfig {
-  return (service.storage ??= { path: '', fullSync: false, checksum: false, backlogMemLimit: 5_000_000 /* 5M */, deleteIrrecoverable: false });
+  return (service.storage ??= { path: '', fullSync: false, checksum: false, backlogMemLimit: 5_000_000 /* 5M */, deleteIrrecoverable: false, maxChunksUp: 128 });
 }
 
 function storageSync(setting: Setting): boolean {

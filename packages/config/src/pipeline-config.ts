@@ -50,6 +50,8 @@ export interface StorageConfig {
   backlogMemLimit: number;
   /** `storage.delete_irrecoverable_chunks` (default off: set aside). */
   deleteIrrecoverable: boolean;
+  /** `storage.max_chunks_up`: filesystem chunks held in memory at once (default 128; 0 also means 128). */
+  maxChunksUp: number;
 }
 
 /** What every plugin section has. */

@@ -20,6 +20,12 @@ export interface ChunkStore {
   release(chunk: Chunk): void;
   /** Shutdown leaves the chunk undelivered: a durable store keeps it for the next start; its bytes may be reused. */
   keep(chunk: Chunk): void;
+  /**
+   * Takes a sealed chunk's records out of memory, leaving them in its file only (Fluent Bit's
+   * `cio_chunk_down`); `cameUp` is called when they are read back. False when the store cannot
+   * (memory, or a chunk whose file could not be written).
+   */
+  putDown(chunk: Chunk, cameUp: () => void): boolean;
 }
 
 /**
@@ -54,5 +60,9 @@ export class MemoryChunkStore implements ChunkStore {
 
   keep(chunk: Chunk): void {
     this.release(chunk);
+  }
+
+  putDown(): boolean {
+    return false;
   }
 }

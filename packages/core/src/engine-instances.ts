@@ -1,8 +1,8 @@
-import { messageOf, type Logger, type LogLevel } from '@tributary/base';
+import { messageOf, parseBoolean, parseSize, type Logger, type LogLevel } from '@tributary/base';
 import type { ChunkStore } from './chunk-store.js';
 import { CoreError } from './errors.js';
 import { resolveConfig, type ConfigMap, type ConfigOf, type Property } from './config-map.js';
-import { InputBuffer, NOW, type InputBufferHooks } from './input-buffer.js';
+import { InputBuffer, NOW, type InputBufferHooks, type InputStorage } from './input-buffer.js';
 import { createMetrics } from './metrics.js';
 import { resolveNetwork, isNetworkKey } from './network.js';
 import { OutputQueue, type OutputQueueOptions } from './output-queue.js';
@@ -12,6 +12,7 @@ import { routeOf } from './router.js';
 import type { Scheduler, Timer } from './scheduler.js';
 import { parserAccess, type ParserLookup } from './text-parser.js';
 import type { FilterEmitter } from './filter-plugin.js';
+import type { ChunksUp } from './storage/chunks-up.js';
 
 /** One `[INPUT]` of the pipeline. */
 export interface EngineInputSpec {
@@ -88,33 +89,57 @@ interface EngineSide {
   readonly parsers: ParserLookup | undefined;
   /** The file store of an input with `storage.type filesystem`; undefined when no `storage.path` is set. */
   fileStore(input: string): ChunkStore | undefined;
+  /** `storage.max_chunks_up`, shared by the filesystem inputs; undefined when no `storage.path` is set. */
+  readonly chunksUp: ChunksUp | undefined;
   readonly lifecycle: Lifecycle;
 }
 
-/** `storage.type`: memory (the default), filesystem (chunks in files as well), or memrb (memory, dropping the oldest chunks when full). */
-function inputStorage(name: string, properties: readonly Property[], hooks: InputBufferHooks, engine: EngineSide): { hooks: InputBufferHooks; ringBuffer: boolean } {
-  const setting = properties.findLast((property) => property.key.toLowerCase() === 'storage.type');
+const lastOf = (properties: readonly Property[], key: string) => properties.findLast((property) => property.key.toLowerCase() === key);
+
+/**
+ * `storage.type`: memory (the default), filesystem (chunks in files as well), or memrb (memory,
+ * dropping the oldest chunks when full); `storage.pause_on_chunks_overlimit` for filesystem.
+ */
+function inputStorage(name: string, properties: readonly Property[], hooks: InputBufferHooks, engine: EngineSide, log: Logger): { hooks: InputBufferHooks; storage: InputStorage } {
+  const setting = lastOf(properties, 'storage.type');
   const type = setting?.value.trim().toLowerCase() ?? 'memory';
-  if (type === 'memory') return { hooks, ringBuffer: false };
-  if (type === 'memrb') return { hooks, ringBuffer: true };
+  const pauseSetting = lastOf(properties, 'storage.pause_on_chunks_overlimit');
+  const pauseOnChunksOverlimit = pauseSetting === undefined ? false : parseBoolean(pauseSetting.value);
+  if (pauseOnChunksOverlimit === undefined) {
+    throw new CoreError('INVALID_PROPERTY', `${name}: storage.pause_on_chunks_overlimit is on or off, not '${pauseSetting!.value}'.`);
+  }
+  if (pauseOnChunksOverlimit && type !== 'filesystem') log.warn(`storage.pause_on_chunks_overlimit has effect only with storage.type filesystem: ignored for storage.type ${type}`);
+  if (type === 'memory' || type === 'memrb') return { hooks, storage: { type } };
   if (type === 'filesystem') {
     const store = engine.fileStore(name);
     if (store === undefined) throw new CoreError('INVALID_PROPERTY', `${name}: storage.type filesystem needs a folder for the chunks: set storage.path in [SERVICE] (or -b).`);
-    return { hooks: { ...hooks, store }, ringBuffer: false };
+    return { hooks: { ...hooks, store, chunksUp: engine.chunksUp }, storage: { type, pauseOnChunksOverlimit } };
   }
   throw new CoreError('INVALID_PROPERTY', `${name}: storage.type must be memory, filesystem or memrb, not '${setting!.value}'.`);
 }
 
+/** `storage.total_limit_size` of an output in bytes; undefined when unlimited (unset). */
+function totalLimitSize(name: string, properties: readonly Property[]): number | undefined {
+  const setting = lastOf(properties, 'storage.total_limit_size');
+  if (setting === undefined) return undefined;
+  const bytes = parseSize(setting.value);
+  if (bytes === undefined || bytes <= 0) throw new CoreError('INVALID_PROPERTY', `${name}: storage.total_limit_size is a size such as 500M, not '${setting.value}'.`);
+  return bytes;
+}
+
 /**
  * Core keys Fluent Bit acts on that Tributary does not: setting one warns, never silently does
- * nothing. (Network keys are resolved by `resolveNetwork`.)
+ * nothing. (Network keys are resolved by `resolveNetwork`; `handled` are read by the caller.)
  */
-function warnUnsupportedCoreKeys(instance: string, properties: readonly Property[], log: Logger): void {
+function warnUnsupportedCoreKeys(instance: string, properties: readonly Property[], handled: ReadonlySet<string>, log: Logger): void {
   for (const property of properties) {
-    if (isNetworkKey(property.key.toLowerCase()) || property.key.toLowerCase() === 'storage.type') continue;
+    if (isNetworkKey(property.key.toLowerCase()) || handled.has(property.key.toLowerCase())) continue;
     log.warn(`'${property.key}' of ${instance} is not supported by Tributary and has no effect.`);
   }
 }
+
+const INPUT_STORAGE_KEYS: ReadonlySet<string> = new Set(['storage.type', 'storage.pause_on_chunks_overlimit']);
+const OUTPUT_STORAGE_KEYS: ReadonlySet<string> = new Set(['storage.total_limit_size']);
 
 /** Validates an `[INPUT]` (properties, network keys) and builds its buffer and context. */
 export function createInputSlot(spec: EngineInputSpec, index: number, hooks: InputBufferHooks, engine: EngineSide): InputSlot {
@@ -125,9 +150,9 @@ export function createInputSlot(spec: EngineInputSpec, index: number, hooks: Inp
   const config = plugin.configMap === undefined ? {} : resolveConfig(name, plugin.configMap, properties, (message) => log.warn(message));
   const core = spec.coreProperties ?? [];
   const net = resolveNetwork(name, plugin.network, core, log);
-  warnUnsupportedCoreKeys(name, core, log);
-  const storage = inputStorage(name, core, hooks, engine);
-  const buffer = new InputBuffer(index, name, spec.tag ?? `${plugin.name}.${index}`, spec.memBufLimit ?? 0, log, createMetrics(name), storage.hooks, storage.ringBuffer);
+  warnUnsupportedCoreKeys(name, core, INPUT_STORAGE_KEYS, log);
+  const storage = inputStorage(name, core, hooks, engine, log);
+  const buffer = new InputBuffer(index, name, spec.tag ?? `${plugin.name}.${index}`, spec.memBufLimit ?? 0, log, createMetrics(name), storage.hooks, storage.storage);
   const context: InputContext<ConfigOf<ConfigMap>> = {
     config,
     lifecycle: engine.lifecycle,
@@ -198,7 +223,7 @@ export function createOutputSlot(
   const config = plugin.configMap === undefined ? {} : resolveConfig(name, plugin.configMap, properties, (message) => log.warn(message));
   const core = spec.coreProperties ?? [];
   const net = resolveNetwork(name, plugin.network, core, log);
-  warnUnsupportedCoreKeys(name, core, log);
+  warnUnsupportedCoreKeys(name, core, OUTPUT_STORAGE_KEYS, log);
   const matches = routeOf(spec, loneInputAndOutput);
   if (!matches) log.warn(`NO match for ${name} output instance: it receives no records. Add 'Match *' or a tag pattern.`);
   const concurrency = Math.max(1, spec.workers ?? 0);
@@ -207,6 +232,7 @@ export function createOutputSlot(
     name,
     matches: matches ?? (() => false),
     retryLimit: spec.retryLimit ?? 1,
+    totalLimitSize: totalLimitSize(name, core),
     concurrency,
     log,
     metrics: createMetrics(name),

@@ -28,6 +28,7 @@ import type { OutputQueue } from './output-queue.js';
 import { Chunk } from './chunk.js';
 import { Backlog, type BacklogCounters } from './storage/backlog.js';
 import { FileChunkStore, type FileStorageOptions } from './storage/file-chunk-store.js';
+import { ChunksUp, DEFAULT_MAX_CHUNKS_UP } from './storage/chunks-up.js';
 import { MsgpackWriter } from '@tributary/msgpack';
 
 export interface EngineOptions {
@@ -56,11 +57,13 @@ export interface EngineOptions {
   readonly hotReload?: boolean;
 }
 
-/** `[SERVICE] storage.path`, `storage.sync`, `storage.checksum`, `storage.backlog.mem_limit`, `storage.delete_irrecoverable_chunks`. */
+/** `[SERVICE] storage.path`, `storage.sync`, `storage.checksum`, `storage.backlog.mem_limit`, `storage.delete_irrecoverable_chunks`, `storage.max_chunks_up`. */
 export interface EngineStorageOptions extends FileStorageOptions {
   /** Bytes of backlog chunks held in memory at once (`storage.backlog.mem_limit`, Fluent Bit's default 5M). */
   readonly backlogMemLimit: number;
   readonly deleteIrrecoverable: boolean;
+  /** Filesystem chunks held in memory at once across the inputs (`storage.max_chunks_up`; 0 or unset is Fluent Bit's 128). */
+  readonly maxChunksUp?: number | undefined;
 }
 
 /** new → starting (instances initialise) → running → stopping (Grace) → stopped. */
@@ -130,6 +133,7 @@ export class Engine implements AsyncDisposable {
       requestStop: (reason: string) => this.stopRequest(reason),
       parsers: options.parsers,
       fileStore: (input: string) => (storage === undefined ? undefined : new FileChunkStore(storage, input, this.log)),
+      chunksUp: storage === undefined ? undefined : new ChunksUp(storage.maxChunksUp || DEFAULT_MAX_CHUNKS_UP),
       lifecycle,
     };
     this.customs = (options.customs ?? []).map((spec, index) => createCustomSlot(spec, index, this.log));
@@ -251,15 +255,26 @@ export class Engine implements AsyncDisposable {
   private dispatch(chunk: Chunk, done?: ReadonlySet<string>): void {
     let routes = this.router.routes(chunk.tag);
     if (done !== undefined && done.size > 0) routes = routes.filter((queue) => !done.has(queue.name));
+    const buffer = this.inputs[chunk.input]!.buffer;
+    const durable = buffer.hooks.store.durable;
+    if (durable) routes = routes.filter((queue) => this.admits(queue, chunk));
     if (routes.length === 0) {
-      this.log.debug(`[router] no output matches tag '${chunk.tag}': ${chunk.records} records discarded`);
-      this.inputs[chunk.input]!.buffer.release(chunk);
+      this.log.debug(`[router] no output takes tag '${chunk.tag}': ${chunk.records} records discarded`);
+      buffer.release(chunk);
       return;
     }
-    const task = new Task(this.nextTaskId++, chunk, routes);
+    const task = new Task(this.nextTaskId++, chunk, routes, durable);
     chunk.task = task;
     this.activeTasks++;
     for (const queue of routes) queue.enqueue(task);
+  }
+
+  /** Whether `queue` takes a filesystem chunk within its `storage.total_limit_size`; one it cannot is counted as dropped there. */
+  private admits(queue: OutputQueue, chunk: Chunk): boolean {
+    if (queue.makeRoom(chunk.size)) return true;
+    queue.metrics.droppedRecords += chunk.records;
+    queue.log.warn(`storage.total_limit_size reached and no older chunk can be dropped: chunk '${chunk.tag}' (${chunk.records} records) is not routed to this output`);
+    return false;
   }
 
   /**

@@ -7,6 +7,7 @@ import { forEachRawEvent, writeEvent, type EncodedOrObject } from './event-codec
 import type { FilterStage, FilterTarget } from './filter-stage.js';
 import type { InstanceMetrics } from './metrics.js';
 import type { InputInstance } from './plugin.js';
+import type { ChunksUp, ChunksUpHolder } from './storage/chunks-up.js';
 
 /** `sec` meaning "stamp the record now" (an EventTime's seconds are never negative). */
 export const NOW = -1;
@@ -22,18 +23,36 @@ export interface InputBufferHooks {
    * is using until `bytes` are released; false when that many could not be.
    */
   evict(buffer: InputBuffer, bytes: number): boolean;
+  /** `storage.max_chunks_up`, shared by every filesystem input; set for those only. */
+  readonly chunksUp?: ChunksUp | undefined;
 }
+
+/** How an input keeps its chunks: Fluent Bit's `storage.type` and `storage.pause_on_chunks_overlimit`. */
+export interface InputStorage {
+  /**
+   * memory: paused over Mem_Buf_Limit. filesystem: chunks are files too; over Mem_Buf_Limit
+   * (or `storage.max_chunks_up`) sealed chunks go down instead, and the input is never paused
+   * for memory. memrb: never paused; each append first drops the oldest chunks.
+   */
+  readonly type: 'memory' | 'filesystem' | 'memrb';
+  /** filesystem: pause the input while `storage.max_chunks_up` chunks are up. */
+  readonly pauseOnChunksOverlimit?: boolean;
+}
+
+const MEMORY: InputStorage = { type: 'memory' };
 
 /** One input's chunks, as Fluent Bit's storage metrics count them. */
 export interface InputStorageStatus {
   readonly name: string;
   /** `storage.type filesystem`: its chunks are files too. */
   readonly durable: boolean;
-  /** Bytes of its chunks held in memory (all of them: Tributary keeps filesystem chunks in memory as well). */
+  /** Bytes of its chunks held in memory (those up). */
   readonly bufferedBytes: number;
   /** `Mem_Buf_Limit` in bytes; 0 is unlimited. */
   readonly memBufLimit: number;
   readonly chunks: number;
+  /** Chunks whose records are only in their files (filesystem storage); the rest are up. */
+  readonly downChunks: number;
   /** Chunks in tasks: sealed, taking no more records. */
   readonly busyChunks: number;
   readonly busyBytes: number;
@@ -42,16 +61,19 @@ export interface InputStorageStatus {
 /**
  * The records of one input instance on their way to chunks, as Fluent Bit's `flb_input_chunk`:
  * one open chunk per tag, the bytes held in memory counted against `Mem_Buf_Limit`, and the
- * input paused while it is over the limit and resumed once delivered chunks bring it below.
+ * input paused while it is over the limit and resumed once delivered chunks bring it below
+ * (filesystem inputs put chunks down instead; memrb inputs drop the oldest).
  */
-export class InputBuffer implements FilterTarget {
+export class InputBuffer implements FilterTarget, ChunksUpHolder {
   instance: InputInstance | undefined;
   /** Chunks still taking records, by tag. */
   readonly open = new Map<string, Chunk>();
-  /** `storage.type memrb`: its chunks in the order they were made, oldest first (kept only for memrb). */
+  /** memrb and filesystem: its chunks in the order they were made, oldest first. */
   private readonly aged = new Set<Chunk>();
-  /** Bytes of this input's chunks not yet released. */
+  /** Bytes of this input's chunks held in memory (up), not yet released. */
   buffered = 0;
+  /** Its chunks that are down (filesystem). */
+  private down = 0;
   /** This input's chunks not yet released: the open ones and those in tasks. */
   chunks = 0;
   paused = false;
@@ -76,6 +98,12 @@ export class InputBuffer implements FilterTarget {
     this.commitQueued = false;
     this.commit();
   };
+  /** `storage.type memrb`: over Mem_Buf_Limit the input is never paused; each append first drops the oldest chunks. */
+  private readonly ringBuffer: boolean;
+  /** `storage.type filesystem`: over Mem_Buf_Limit sealed chunks go down; the input is never paused for memory. */
+  private readonly onDisk: boolean;
+  readonly pausesOnChunksOverlimit: boolean;
+  private readonly chunksUp: ChunksUp | undefined;
 
   constructor(
     readonly index: number,
@@ -86,13 +114,13 @@ export class InputBuffer implements FilterTarget {
     readonly log: Logger,
     readonly metrics: InstanceMetrics,
     readonly hooks: InputBufferHooks,
-    /**
-     * `storage.type memrb`: over Mem_Buf_Limit the input is never paused; each append first
-     * drops the oldest chunks (Fluent Bit's memory ring buffer).
-     */
-    readonly ringBuffer = false,
+    storage: InputStorage = MEMORY,
   ) {
-    if (ringBuffer) {
+    this.ringBuffer = storage.type === 'memrb';
+    this.onDisk = storage.type === 'filesystem';
+    this.pausesOnChunksOverlimit = this.onDisk && storage.pauseOnChunksOverlimit === true;
+    this.chunksUp = this.onDisk ? hooks.chunksUp : undefined;
+    if (this.ringBuffer) {
       this.metrics.memrbDroppedChunks = 0;
       this.metrics.memrbDroppedBytes = 0;
     }
@@ -188,7 +216,8 @@ export class InputBuffer implements FilterTarget {
       chunk = this.hooks.store.create(this.index, tag);
       this.open.set(tag, chunk);
       this.chunks++;
-      if (this.ringBuffer) this.aged.add(chunk);
+      if (this.ringBuffer || this.onDisk) this.aged.add(chunk);
+      this.chunksUp?.added(chunk, this);
     }
     return chunk;
   }
@@ -199,6 +228,7 @@ export class InputBuffer implements FilterTarget {
     this.open.delete(tag);
     this.chunks--;
     this.aged.delete(chunk);
+    this.chunksUp?.removed(chunk);
     this.hooks.store.release(chunk);
   }
 
@@ -221,9 +251,51 @@ export class InputBuffer implements FilterTarget {
       this.hooks.store.seal(chunk);
       this.hooks.chunkFull(chunk);
     }
-    if (this.memBufLimit > 0 && this.buffered >= this.memBufLimit && !this.ringBuffer) {
-      this.pause(`mem buf overlimit (${this.buffered} bytes >= ${this.memBufLimit})`);
+    if (this.memBufLimit > 0 && this.buffered >= this.memBufLimit) {
+      if (this.onDisk) this.putDownOldest();
+      else if (!this.ringBuffer) this.pause(`mem buf overlimit (${this.buffered} bytes >= ${this.memBufLimit})`);
     }
+    const chunksUp = this.chunksUp;
+    if (chunksUp !== undefined) {
+      chunksUp.enforce();
+      if (this.pausesOnChunksOverlimit && chunksUp.reached) {
+        chunksUp.pausedBy(this);
+        this.pause(`storage buf overlimit ${chunksUp.count}/${chunksUp.max}`);
+      }
+    }
+  }
+
+  /** filesystem over Mem_Buf_Limit: its oldest chunks that nothing needs in memory go down until it is below. */
+  private putDownOldest(): void {
+    for (const chunk of this.aged) {
+      if (this.buffered < this.memBufLimit) return;
+      this.putDown(chunk);
+    }
+  }
+
+  /**
+   * Puts a sealed chunk down (its records stay in its file only) unless it is open or being
+   * flushed; it comes up again, counted back, when a flush reads it.
+   */
+  putDown(chunk: Chunk): boolean {
+    if (!chunk.up || this.open.get(chunk.tag) === chunk || (chunk.task?.flushing ?? 0) > 0) return false;
+    const size = chunk.size;
+    if (!this.hooks.store.putDown(chunk, () => this.cameUp(chunk))) return false;
+    this.buffered -= size;
+    this.down++;
+    this.chunksUp?.removed(chunk);
+    this.resumeIfClear();
+    return true;
+  }
+
+  private cameUp(chunk: Chunk): void {
+    this.buffered += chunk.size;
+    this.down--;
+    this.chunksUp?.added(chunk, this);
+  }
+
+  chunksUpBelowLimit(): void {
+    this.resumeIfClear();
   }
 
   /** A batched chunk that is sealed before the batch ends hears of its records first. */
@@ -262,10 +334,15 @@ export class InputBuffer implements FilterTarget {
     this.flushBatched(chunk);
     this.chunks--;
     this.aged.delete(chunk);
-    this.buffered -= chunk.size;
+    if (chunk.up) {
+      this.buffered -= chunk.size;
+      this.chunksUp?.removed(chunk);
+    } else {
+      this.down--;
+    }
     if (keep) this.hooks.store.keep(chunk);
     else this.hooks.store.release(chunk);
-    if (this.paused && this.resumable && this.heldBy.size === 0 && this.buffered < this.memBufLimit) this.resume();
+    this.resumeIfClear();
   }
 
   /** What `/api/v1/storage` reports of this input: its chunks, and those busy in tasks (no longer open). */
@@ -278,6 +355,7 @@ export class InputBuffer implements FilterTarget {
       bufferedBytes: this.buffered,
       memBufLimit: this.memBufLimit,
       chunks: this.chunks,
+      downChunks: this.down,
       busyChunks: this.chunks - this.open.size,
       busyBytes: this.buffered - openBytes,
     };
@@ -290,8 +368,15 @@ export class InputBuffer implements FilterTarget {
   }
 
   unhold(name: string): void {
-    if (!this.heldBy.delete(name) || !this.paused || !this.resumable || this.heldBy.size > 0) return;
-    if (this.memBufLimit === 0 || this.buffered < this.memBufLimit) this.resume();
+    if (this.heldBy.delete(name)) this.resumeIfClear();
+  }
+
+  /** Resumes a paused input once nothing holds it: no emitter it feeds, its memory and its share of the chunks up within their limits. */
+  private resumeIfClear(): void {
+    if (!this.paused || !this.resumable || this.heldBy.size > 0) return;
+    if (!this.onDisk && !this.ringBuffer && this.memBufLimit > 0 && this.buffered >= this.memBufLimit) return;
+    if (this.pausesOnChunksOverlimit && this.chunksUp!.reached) return;
+    this.resume();
   }
 
   pause(why: string): void {

@@ -24,6 +24,8 @@ export interface OutputQueueOptions {
   readonly matches: (tag: string) => boolean;
   /** Retries per chunk: −1 unlimited, 0 none. */
   readonly retryLimit: number;
+  /** `storage.total_limit_size` in bytes: what this output may owe of filesystem chunks at once; undefined is unlimited. */
+  readonly totalLimitSize?: number | undefined;
   /** Flushes that may run at once (`Workers`, at least 1). */
   readonly concurrency: number;
   readonly log: Logger;
@@ -52,6 +54,8 @@ export class OutputQueue {
   private readonly queue: Delivery[] = [];
   private readonly retries = new Set<Delivery>();
   private idleWaiters: Array<() => void> = [];
+  /** Bytes of filesystem chunks this output owes: queued, waiting for a retry or being flushed (Fluent Bit's `fs_chunks_size`). */
+  owedBytes = 0;
 
   constructor(private readonly options: OutputQueueOptions) {
     this.name = options.name;
@@ -61,8 +65,28 @@ export class OutputQueue {
   }
 
   enqueue(task: Task): void {
+    if (task.durable) this.owedBytes += task.chunk.size;
     this.queue.push({ task, attempts: 0 });
     this.pump();
+  }
+
+  /**
+   * Whether a filesystem chunk of `bytes` may be routed here. Past `storage.total_limit_size`,
+   * this output drops the oldest filesystem chunks it owes and is not flushing (its route only:
+   * other outputs still get them) until the new one fits, as Fluent Bit keeps the newest data;
+   * false when that cannot make room.
+   */
+  makeRoom(bytes: number): boolean {
+    const limit = this.options.totalLimitSize;
+    if (limit === undefined || this.owedBytes + bytes <= limit) return true;
+    const waiting = [...this.queue, ...this.retries].filter((delivery) => delivery.task.durable).sort((a, b) => a.task.id - b.task.id);
+    for (const delivery of waiting) {
+      if (this.owedBytes + bytes <= limit) break;
+      this.withdraw(delivery.task);
+      const { chunk } = delivery.task;
+      this.drop(delivery, `storage.total_limit_size ${limit} bytes reached: the oldest chunk '${chunk.tag}' (${chunk.records} records) is dropped for this output: task_id=${delivery.task.id}`);
+    }
+    return this.owedBytes + bytes <= limit;
   }
 
   /** Starts queued flushes while workers are free; never once the queue is closed. */
@@ -95,7 +119,7 @@ export class OutputQueue {
     if (result === 'ok') {
       this.metrics.procRecords += chunk.records;
       this.metrics.procBytes += chunk.size;
-      this.options.settled(delivery.task, this.name, false);
+      this.finish(delivery.task, false);
     } else if (result === 'retry') {
       this.retry(delivery);
     } else {
@@ -137,7 +161,13 @@ export class OutputQueue {
   private drop(delivery: Delivery, message: string, shutdown = false): void {
     this.metrics.droppedRecords += delivery.task.chunk.records;
     this.log.warn(message);
-    this.options.settled(delivery.task, this.name, shutdown);
+    this.finish(delivery.task, shutdown);
+  }
+
+  /** This output is done with `task` (delivered, dropped, or left by shutdown). */
+  private finish(task: Task, kept: boolean): void {
+    if (task.durable) this.owedBytes -= task.chunk.size;
+    this.options.settled(task, this.name, kept);
   }
 
   /**
@@ -184,7 +214,7 @@ export class OutputQueue {
       delivery.timer?.cancel();
       records += delivery.task.chunk.records;
       this.metrics.droppedRecords += delivery.task.chunk.records;
-      this.options.settled(delivery.task, this.name, true);
+      this.finish(delivery.task, true);
     }
     return records;
   }

@@ -21,6 +21,8 @@ export class Task {
     readonly chunk: Chunk,
     /** The output queues its tag was routed to. */
     readonly routes: readonly OutputQueue[],
+    /** Its chunk is a file too (`storage.type filesystem`): it counts against `storage.total_limit_size`. */
+    readonly durable = false,
   ) {
     this.remaining = routes.length;
   }

@@ -2,18 +2,20 @@ import type { InputStorageStatus } from '@tributary/core';
 
 /**
  * `/api/v1/storage` as Fluent Bit shapes it (`src/flb_storage.c`): the storage layer's chunk
- * counts, then per input its Mem_Buf_Limit status and chunks. Tributary keeps filesystem chunks
- * in memory as well, so every chunk is "up" and `fs_chunks_down` is 0.
+ * counts, then per input its Mem_Buf_Limit status and chunks, up (in memory) and down (in their
+ * files only: filesystem chunks past Mem_Buf_Limit or `storage.max_chunks_up`).
  */
 export function storageMetricsJson(inputs: readonly InputStorageStatus[]) {
   let total = 0;
   let fs = 0;
+  let down = 0;
   for (const input of inputs) {
     total += input.chunks;
+    down += input.downChunks;
     if (input.durable) fs += input.chunks;
   }
   return {
-    storage_layer: { chunks: { total_chunks: total, mem_chunks: total - fs, fs_chunks: fs, fs_chunks_up: fs, fs_chunks_down: 0 } },
+    storage_layer: { chunks: { total_chunks: total, mem_chunks: total - fs, fs_chunks: fs, fs_chunks_up: fs - down, fs_chunks_down: down } },
     input_chunks: Object.fromEntries(
       inputs.map((input) => [
         input.name,
@@ -23,7 +25,7 @@ export function storageMetricsJson(inputs: readonly InputStorageStatus[]) {
             mem_size: humanReadableSize(input.bufferedBytes),
             mem_limit: humanReadableSize(input.memBufLimit),
           },
-          chunks: { total: input.chunks, up: input.chunks, down: 0, busy: input.busyChunks, busy_size: humanReadableSize(input.busyBytes) },
+          chunks: { total: input.chunks, up: input.chunks - input.downChunks, down: input.downChunks, busy: input.busyChunks, busy_size: humanReadableSize(input.busyBytes) },
         },
       ]),
     ),

@@ -1,10 +1,10 @@
-import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, writeSync, writevSync } from 'node:fs';
+import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync, writeSync, writevSync } from 'node:fs';
 import { join } from 'node:path';
 import { messageOf, type Logger } from '@tributary/base';
 import { MsgpackWriter } from '@tributary/msgpack';
 import { Chunk } from '../chunk.js';
 import { CHUNK_CAPACITY, type ChunkStore } from '../chunk-store.js';
-import { chunkFileHeader, doneFile, FRAME_HEADER_BYTES, removeChunkFile, writeFrameHeader } from './chunk-file.js';
+import { chunkFileHeader, doneFile, FRAME_HEADER_BYTES, readChunkFile, removeChunkFile, writeFrameHeader } from './chunk-file.js';
 
 /** `[SERVICE] storage.*` as the file store uses them. */
 export interface FileStorageOptions {
@@ -24,7 +24,7 @@ interface ChunkFile {
   /** Writing failed once: the chunk lives on in memory only. */
   failed: boolean;
   /** Its buffer is one of this store's, full-sized, reused once it is released. */
-  readonly pooled: boolean;
+  pooled: boolean;
 }
 
 let sequence = 0;
@@ -109,15 +109,46 @@ export class FileChunkStore implements ChunkStore {
     this.recycle(chunk, file);
   }
 
+  putDown(chunk: Chunk, cameUp: () => void): boolean {
+    const file = this.files.get(chunk);
+    if (file === undefined || file.failed || file.fd !== undefined || !chunk.up) return false;
+    const writer = chunk.putDown(() => {
+      const records = this.readBack(file);
+      cameUp();
+      return records;
+    });
+    this.reuse(writer, file);
+    return true;
+  }
+
+  /** The records of a chunk that is down, from its file into a buffer of this store's. */
+  private readBack(file: ChunkFile): MsgpackWriter {
+    let contents;
+    try {
+      contents = readChunkFile(readFileSync(file.path));
+    } catch (error) {
+      throw new Error(`cannot read chunk file ${file.path} back: ${messageOf(error)}`, { cause: error });
+    }
+    if (!contents.ok) throw new Error(`cannot read chunk file ${file.path} back: ${contents.problem}`);
+    const writer = this.spare.pop() ?? new MsgpackWriter(CHUNK_CAPACITY);
+    writer.writeRaw(contents.records);
+    file.pooled = true;
+    return writer;
+  }
+
   /** A chunk read back from `path` at start, with the outputs already done with it. */
   adopt(chunk: Chunk, path: string, done: ReadonlySet<string>): void {
     this.files.set(chunk, { path, fd: undefined, done: new Set(done), failed: false, pooled: false });
   }
 
   private recycle(chunk: Chunk, file: ChunkFile): void {
+    if (chunk.up) this.reuse(chunk.writer, file);
+  }
+
+  private reuse(writer: MsgpackWriter, file: ChunkFile): void {
     if (!file.pooled || this.spare.length >= 2) return;
-    chunk.writer.reset();
-    this.spare.push(chunk.writer);
+    writer.reset();
+    this.spare.push(writer);
   }
 
   private close(file: ChunkFile | undefined): void {
