@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -81,5 +81,57 @@ describe('agent -c with a YAML config (subprocess)', () => {
     const classic = await runAgentToEnd(['-c', join(root, 'agent.conf')], { stdin: EVENTS });
     const again = await runAgentToEnd(['-c', join(root, 'dumped.yaml')], { stdin: EVENTS });
     expect(again.stdout).toBe(classic.stdout);
+  });
+
+  it("runs processors.logs: an input's before the pipeline's filters, an output's on what that output flushes only", async () => {
+    writeFileSync(
+      join(root, 'processors.yaml'),
+      `pipeline:
+  inputs:
+    - name: stdin
+      tag: app
+      processors:
+        logs:
+          - name: grep
+            exclude: log ^drop
+          - name: modify
+            rename: log msg
+  filters:
+    - name: grep
+      match: '*'
+      regex: msg ^keep
+  outputs:
+    - name: stdout
+      match: '*'
+      format: json_lines
+      json_date_key: false
+      processors:
+        logs:
+          - name: record_modifier
+            record: out yes
+    - name: file
+      match: '*'
+      path: ${root}
+      file: plain.out
+      format: plain
+`,
+    );
+    const result = await runAgentToEnd(['-c', join(root, 'processors.yaml')], { stdin: '{"log":"keep 1"}\n{"log":"drop 2"}\n{"log":"other 3"}\n{"log":"keep 4"}\n' });
+    expect(result.code).toBe(0);
+    // The filter's regex on `msg` matches only because the input's processors renamed `log` first.
+    expect(result.stdout).toBe('{"msg":"keep 1","out":"yes"}\n{"msg":"keep 4","out":"yes"}\n');
+    expect(readFileSync(join(root, 'plain.out'), 'utf8')).toBe('{"msg":"keep 1"}\n{"msg":"keep 4"}\n');
+  });
+
+  it('refuses a processor that needs an emitter, or one that is not a filter, naming it, without a stack trace', async () => {
+    writeFileSync(join(root, 'emitter.yaml'), "pipeline:\n  inputs:\n    - name: dummy\n      processors:\n        logs:\n          - name: rewrite_tag\n            rule: $log ^a new false\n  outputs:\n    - name: stdout\n      match: '*'\n");
+    const emitter = await runAgentToEnd(['-c', join(root, 'emitter.yaml')]);
+    expect(emitter.code).toBe(1);
+    expect(emitter.stderr).toContain("rewrite_tag re-emits records through an emitter, which a processor cannot have in Tributary. Move it to pipeline.filters with a match for this plugin's tag.");
+    expect(emitter.stderr).not.toMatch(/\n\s+at /);
+    writeFileSync(join(root, 'native.yaml'), "pipeline:\n  inputs:\n    - name: dummy\n      processors:\n        logs:\n          - name: content_modifier\n            action: insert\n  outputs:\n    - name: stdout\n      match: '*'\n");
+    const native = await runAgentToEnd(['-c', join(root, 'native.yaml')]);
+    expect(native.code).toBe(1);
+    expect(native.stderr).toContain(`${join(root, 'native.yaml')}:6:13: processor 'content_modifier' does not exist. Tributary's processors are its filters:`);
   });
 });

@@ -72,7 +72,7 @@ export function buildPipelineConfig(sections: readonly RawSection[], options: Bu
         for (const entry of section.entries) applyService(config, expand(entry), options.baseDir, fsys, env);
         break;
       case 'input':
-        config.inputs.push(inputSection(section, expand));
+        config.inputs.push(inputSection(section, expand, warnings));
         break;
       case 'output':
         config.outputs.push(outputSection(section, expand, warnings));
@@ -271,9 +271,20 @@ function filterSection(section: RawSection, expand: (entry: RawEntry) => Setting
   return filter;
 }
 
-function inputSection(section: RawSection, expand: (entry: RawEntry) => Setting): InputSection {
+/** A processor: a filter that runs on every record of its input or output, so Match has no effect on it. */
+function processorSections(section: RawSection, expand: (entry: RawEntry) => Setting, warnings: string[]): FilterSection[] {
+  return (section.processors ?? []).map((raw) => {
+    const processor = filterSection(raw, expand);
+    if (processor.match !== undefined || processor.matchRegex !== undefined) {
+      warnings.push(atLocation(raw.source, `processor '${processor.name}': match has no effect on a processor, which runs on every record of its ${section.type}`));
+    }
+    return processor;
+  });
+}
+
+function inputSection(section: RawSection, expand: (entry: RawEntry) => Setting, warnings: string[]): InputSection {
   const { section: base, settings } = pluginSection(section, expand);
-  const input: InputSection = { ...base, tag: undefined, memBufLimit: 0 };
+  const input: InputSection = { ...base, tag: undefined, memBufLimit: 0, processors: processorSections(section, expand, warnings) };
   for (const setting of settings) {
     if (setting.key === 'tag') input.tag = setting.value;
     else if (setting.key === 'mem_buf_limit') input.memBufLimit = sizeSetting(setting);
@@ -285,7 +296,7 @@ function inputSection(section: RawSection, expand: (entry: RawEntry) => Setting)
 
 function outputSection(section: RawSection, expand: (entry: RawEntry) => Setting, warnings: string[]): OutputSection {
   const { section: base, settings } = pluginSection(section, expand);
-  const output: OutputSection = { ...base, match: undefined, matchRegex: undefined, retryLimit: 1, workers: 0 };
+  const output: OutputSection = { ...base, match: undefined, matchRegex: undefined, retryLimit: 1, workers: 0, processors: processorSections(section, expand, warnings) };
   for (const setting of settings) {
     switch (setting.key) {
       case 'match': output.match = setting.value; break;

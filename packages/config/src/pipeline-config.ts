@@ -71,6 +71,8 @@ export interface InputSection extends PluginSection {
   tag: string | undefined;
   /** Mem_Buf_Limit in bytes; 0 is unlimited. */
   memBufLimit: number;
+  /** YAML `processors.logs`: filters run on this input's records, in order, before the pipeline's filters; Match plays no part. */
+  processors: FilterSection[];
 }
 
 export interface FilterSection extends PluginSection {
@@ -85,6 +87,8 @@ export interface OutputSection extends PluginSection {
   retryLimit: number;
   /** Concurrent flushes (Fluent Bit `Workers`; 0 is the default for Go plugins). */
   workers: number;
+  /** YAML `processors.logs`: filters run on each chunk this output flushes, in order; Match plays no part. */
+  processors: FilterSection[];
 }
 
 /** A shared library to load as a plugin (`-e`, or `Path` in a `Plugins_File`). */

@@ -28,6 +28,8 @@ export interface RawSection {
   readonly header: string;
   readonly entries: RawEntry[];
   readonly source: SourceLocation;
+  /** YAML `processors.logs` of an input or output: filter sections, in order, run on its records only. */
+  readonly processors?: readonly RawSection[];
 }
 
 /** A classic file with its includes read: sections in order and the `@SET` variables. */

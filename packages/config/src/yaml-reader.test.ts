@@ -78,17 +78,52 @@ describe('YAML config', () => {
     expect(config.service.parsersFiles).toEqual([join(root, 'main.yaml')]);
   });
 
-  it('names file:line:column of a YAML error, of a misplaced value, and refuses processors with the fix', () => {
+  it('names file:line:column of a YAML error, of a misplaced value, and of processors Tributary does not carry', () => {
     const root = dir({
       'bad.yaml': 'service:\n  flush: [1\n',
       'shape.yaml': 'pipeline:\n  inputs:\n    name: dummy\n',
-      'proc.yaml': 'pipeline:\n  inputs:\n    - name: dummy\n      processors:\n        logs:\n          - name: grep\n',
+      'proc.yaml': 'pipeline:\n  inputs:\n    - name: dummy\n      processors:\n        metrics:\n          - name: labels\n',
+      'proclist.yaml': 'pipeline:\n  outputs:\n    - name: stdout\n      processors:\n        - name: grep\n',
       'twice.yaml': 'service:\n  flush: 1\nservice:\n  flush: 2\n',
     });
     expect(() => load(join(root, 'bad.yaml'))).toThrow(new RegExp(`^${join(root, 'bad.yaml')}:3:1: invalid YAML`));
     expect(() => load(join(root, 'shape.yaml'))).toThrow(`${join(root, 'shape.yaml')}:3:5: inputs must be a list (items starting with '- ').`);
-    expect(() => load(join(root, 'proc.yaml'))).toThrow(/proc\.yaml:4:7: processors are not in Tributary yet/);
+    expect(() => load(join(root, 'proc.yaml'))).toThrow(/proc\.yaml:5:9: metrics processors are not supported: Tributary's pipeline carries logs only/);
+    expect(() => load(join(root, 'proclist.yaml'))).toThrow(/proclist\.yaml:5:9: processors is a map of 'logs', 'metrics' and 'traces', each a list: put the list under 'logs:'/);
     expect(() => load(join(root, 'twice.yaml'))).toThrow(/twice\.yaml:3:1: .*/);
+  });
+
+  it('reads processors.logs of inputs and outputs as their processors, in order, warning of a match they do not use', () => {
+    const root = dir({
+      'p.yaml': [
+        'pipeline:',
+        '  inputs:',
+        '    - name: dummy',
+        '      processors:',
+        '        logs:',
+        '          - name: grep',
+        '            exclude: [log aa, log bb]',
+        '          - name: modify',
+        '            match: app.*',
+        '            add: k v',
+        '  outputs:',
+        '    - name: stdout',
+        '      match: "*"',
+        '      processors:',
+        '        logs:',
+        '          - name: record_modifier',
+        '            record: out yes',
+        '',
+      ].join('\n'),
+    });
+    const config = load(join(root, 'p.yaml'));
+    expect(config.inputs[0]!.processors.map((p) => [p.name, p.properties.map((q) => `${q.key}=${q.value}`)])).toEqual([
+      ['grep', ['exclude=log aa', 'exclude=log bb']],
+      ['modify', ['add=k v']],
+    ]);
+    expect(config.outputs[0]!.processors.map((p) => p.name)).toEqual(['record_modifier']);
+    expect(config.outputs[0]!.match).toBe('*');
+    expect(config.warnings).toEqual([`${join(root, 'p.yaml')}:8:13: processor 'modify': match has no effect on a processor, which runs on every record of its input`]);
   });
 
   it('reads any plugin map back as its keys and values as written, a list as the key repeated', () => {

@@ -129,18 +129,21 @@ function scalarText(yaml: YamlFile, node: Node | null, what: string): string {
 
 /**
  * One plugin (or service, parser) map as a section: scalars are entries, a list of scalars is
- * the key repeated, `rules` of a multiline parser become classic `rule` lines; `processors` are
- * refused (not in Tributary yet), other nested maps are refused too.
+ * the key repeated, `rules` of a multiline parser become classic `rule` lines, `processors` of
+ * an input or output become its processor sections; other nested maps are refused.
  */
 function section(yaml: YamlFile, type: SectionType, header: string, node: Node | null): RawSection {
   const entries: RawEntry[] = [];
+  let processors: RawSection[] | undefined;
   const body = map(yaml, node, header);
   for (const pair of body.items) {
     const key = keyOf(yaml, pair).toLowerCase();
     const value = pair.value as Node | null;
     const source = where(yaml, pair.key as Node);
-    if (key === 'processors') {
-      throw new ConfigError('CONFIG_INVALID_VALUE', source, "processors are not in Tributary yet: move them to pipeline.filters, each with a 'match' for this plugin's tag.");
+    if (key === 'processors' && (type === 'input' || type === 'output')) {
+      if (processors !== undefined) throw new ConfigError('CONFIG_INVALID_VALUE', source, `a second 'processors' on this ${type}: give it one.`);
+      processors = processorSections(yaml, value);
+      continue;
     }
     if (type === 'multiline_parser' && key === 'rules') {
       for (const rule of list(yaml, value, 'rules')) {
@@ -160,7 +163,26 @@ function section(yaml: YamlFile, type: SectionType, header: string, node: Node |
       throw new ConfigError('CONFIG_INVALID_VALUE', source, `'${key}' is a map: ${header} properties are single values or lists of them.`);
     } else entries.push({ key, value: scalarText(yaml, value, `'${key}'`), source });
   }
-  return { type, header, entries, source: where(yaml, node) };
+  return { type, header, entries, source: where(yaml, node), ...(processors === undefined ? {} : { processors }) };
+}
+
+/**
+ * `processors` of an input or output: a map of `logs`, `metrics`, `traces`, each a list of
+ * processor maps (`name` + properties). Tributary carries logs only: the filters serve as log
+ * processors; metrics and traces processors are refused.
+ */
+function processorSections(yaml: YamlFile, node: Node | null): RawSection[] {
+  if (isSeq(node)) throw new ConfigError('CONFIG_INVALID_VALUE', where(yaml, node), "processors is a map of 'logs', 'metrics' and 'traces', each a list: put the list under 'logs:'.");
+  const sections: RawSection[] = [];
+  for (const pair of map(yaml, node, 'processors').items) {
+    const signal = keyOf(yaml, pair).toLowerCase();
+    if (signal === 'metrics' || signal === 'traces') {
+      throw new ConfigError('CONFIG_INVALID_VALUE', where(yaml, pair.key as Node), `${signal} processors are not supported: Tributary's pipeline carries logs only. Keep the 'logs' processors and remove '${signal}'.`);
+    }
+    if (signal !== 'logs') throw new ConfigError('CONFIG_INVALID_VALUE', where(yaml, pair.key as Node), `processors holds logs, metrics and traces, not '${signal}'.`);
+    for (const item of list(yaml, pair.value as Node | null, 'processors.logs')) sections.push(section(yaml, 'filter', 'processor', item));
+  }
+  return sections;
 }
 
 /** A multiline rule field as the classic `rule` line quotes it. */

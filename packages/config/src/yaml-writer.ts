@@ -13,6 +13,13 @@ function entriesOf(section: RawSection): Record<string, string | string[]> {
   return out;
 }
 
+/** A pipeline section as YAML: its entries, and its processors (a YAML config's) under `processors.logs`. */
+function pluginOf(section: RawSection): Record<string, unknown> {
+  const out: Record<string, unknown> = entriesOf(section);
+  if (section.processors !== undefined && section.processors.length > 0) out.processors = { logs: section.processors.map(entriesOf) };
+  return out;
+}
+
 /**
  * The YAML config of a classic one (`agent -c x.conf --dump-yaml`), for users moving to YAML:
  * `env` from `@SET`, `service`, `pipeline.inputs/filters/outputs` and `customs`, every key as
@@ -26,7 +33,7 @@ export function classicToYaml(raw: RawConfig): string {
   for (const section of raw.sections) {
     if (section.type === 'service') doc.service = { ...(doc.service as object | undefined), ...entriesOf(section) };
     else if (section.type === 'custom') ((doc.customs ??= []) as unknown[]).push(entriesOf(section));
-    else if (PIPELINE[section.type]) (pipeline[PIPELINE[section.type]!] ??= []).push(entriesOf(section));
+    else if (PIPELINE[section.type]) (pipeline[PIPELINE[section.type]!] ??= []).push(pluginOf(section));
   }
   if (Object.keys(pipeline).length > 0) doc.pipeline = pipeline;
   return stringify(doc, { lineWidth: 0 });

@@ -31,20 +31,24 @@ export interface FilterSlotWithInit extends FilterSlot {
   init(): Promise<FilterInstance>;
 }
 
-/** Validates a `[FILTER]` (its properties and Match) and builds its slot and context. */
-export function createFilterSlot(spec: EngineFilterSpec, index: number, engine: FilterEngineSide): FilterSlotWithInit {
+/**
+ * Validates a `[FILTER]` (its properties and Match) and builds its slot and context. A
+ * `processor` (YAML `processors.logs` of an input or output) runs on every record it is given:
+ * Match plays no part.
+ */
+export function createFilterSlot(spec: EngineFilterSpec, index: number, engine: FilterEngineSide, processor = false): FilterSlotWithInit {
   const { plugin } = spec;
   const name = spec.alias ?? `${plugin.name}.${index}`;
-  const log = engine.log.child(`filter:${plugin.name}:${name}`, spec.logLevel);
+  const log = engine.log.child(`${processor ? 'processor' : 'filter'}:${plugin.name}:${name}`, spec.logLevel);
   const properties = spec.properties ?? [];
   const config = resolveConfig(name, plugin.configMap, properties, (message) => log.warn(message));
   const hasRoute = spec.match !== undefined || spec.matchRegex !== undefined;
-  if (!hasRoute) log.warn(`NO match rule for ${name} filter instance, unloading. Add 'Match *' or a tag pattern.`);
+  if (!hasRoute && !processor) log.warn(`NO match rule for ${name} filter instance, unloading. Add 'Match *' or a tag pattern.`);
   const slot: FilterSlotWithInit = {
     name,
     log,
     metrics: createFilterMetrics(name),
-    matches: hasRoute ? createRouteMatcher(spec) : () => false,
+    matches: processor ? () => true : hasRoute ? createRouteMatcher(spec) : () => false,
     instance: undefined,
     emitterInput: -1,
     feeders: new Set(),

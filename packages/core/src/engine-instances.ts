@@ -13,6 +13,8 @@ import type { Scheduler, Timer } from './scheduler.js';
 import { parserAccess, type ParserLookup } from './text-parser.js';
 import type { FilterEmitter } from './filter-plugin.js';
 import type { ChunksUp } from './storage/chunks-up.js';
+import type { EngineFilterSpec } from './engine-filters.js';
+import type { FilterStage } from './filter-stage.js';
 
 /** One `[INPUT]` of the pipeline. */
 export interface EngineInputSpec {
@@ -26,6 +28,8 @@ export interface EngineInputSpec {
   readonly properties?: readonly Property[];
   /** The keys Fluent Bit's core consumes (Listen, Port, tls.*, net.* ...), never shown to the plugin. */
   readonly coreProperties?: readonly Property[];
+  /** YAML `processors.logs`: filters run on every record it appends, before the pipeline's filters (their Match is not used). */
+  readonly processors?: readonly EngineFilterSpec[];
 }
 
 /** One `[OUTPUT]` of the pipeline. */
@@ -39,6 +43,8 @@ export interface EngineOutputSpec extends RouteSpec {
   readonly logLevel?: LogLevel | undefined;
   readonly properties?: readonly Property[];
   readonly coreProperties?: readonly Property[];
+  /** YAML `processors.logs`: filters run on the records of each chunk before it is flushed (their Match is not used). */
+  readonly processors?: readonly EngineFilterSpec[];
 }
 
 /** One `[CUSTOM]` of the pipeline. */
@@ -215,6 +221,8 @@ export function createOutputSlot(
   queues: Pick<OutputQueueOptions, 'scheduler' | 'backoff' | 'random' | 'settled'>,
   engineLog: Logger,
   lifecycle: Lifecycle,
+  /** Its processors, when it has any. */
+  processors?: FilterStage,
 ): OutputSlot {
   const { plugin } = spec;
   const name = spec.alias ?? `${plugin.name}.${index}`;
@@ -233,6 +241,7 @@ export function createOutputSlot(
     matches: matches ?? (() => false),
     retryLimit: spec.retryLimit ?? 1,
     totalLimitSize: totalLimitSize(name, core),
+    processors,
     concurrency,
     log,
     metrics: createMetrics(name),

@@ -83,6 +83,8 @@ export class Engine implements AsyncDisposable {
   private readonly outputs: OutputSlot[];
   private readonly customs: CustomSlot[];
   private readonly filters: FilterSlotWithInit[];
+  /** The processors of every input and output, initialised and exited with the filters. */
+  private readonly processors: FilterSlotWithInit[] = [];
   private readonly hooks: InputBufferHooks;
   private readonly router: Router<OutputQueue>;
   /** Chunks that filled up and wait to be dispatched. */
@@ -137,7 +139,10 @@ export class Engine implements AsyncDisposable {
       lifecycle,
     };
     this.customs = (options.customs ?? []).map((spec, index) => createCustomSlot(spec, index, this.log));
-    this.inputs = options.inputs.map((spec, index) => createInputSlot(spec, index, hooks, engine));
+    this.inputs = options.inputs.map((spec, index) => {
+      const processors = this.processorStage(spec.processors, options.parsers);
+      return createInputSlot(spec, index, processors === undefined ? hooks : { ...hooks, processors }, engine);
+    });
     const lone = options.inputs.length === 1 && options.outputs.length === 1;
     const queues = {
       scheduler: this.scheduler,
@@ -145,8 +150,34 @@ export class Engine implements AsyncDisposable {
       random: options.random ?? Math.random,
       settled: (task: Task, output: string, kept: boolean) => this.settled(task, output, kept),
     };
-    this.outputs = options.outputs.map((spec, index) => createOutputSlot(spec, index, lone, queues, this.log, lifecycle));
+    this.outputs = options.outputs.map((spec, index) => createOutputSlot(spec, index, lone, queues, this.log, lifecycle, this.processorStage(spec.processors, options.parsers)));
     this.router = new Router(this.outputs.map((slot) => slot.queue));
+  }
+
+  /**
+   * The processors of one input or output (YAML `processors.logs`) as a filter stage of their
+   * own, numbered after the pipeline's filters. A filter that needs an emitter (rewrite_tag,
+   * multiline with its own buffer) is refused as a processor.
+   */
+  private processorStage(specs: readonly EngineFilterSpec[] | undefined, parsers: ParserLookup | undefined): FilterStage | undefined {
+    if (specs === undefined || specs.length === 0) return undefined;
+    const slots = specs.map((spec) =>
+      createFilterSlot(
+        spec,
+        this.filters.length + this.processors.length,
+        {
+          log: this.log,
+          scheduler: this.scheduler,
+          parsers,
+          addEmitter: (slot) => {
+            throw new CoreError('INIT_FAILED', `${slot.name}: ${spec.plugin.name} re-emits records through an emitter, which a processor cannot have in Tributary. Move it to pipeline.filters with a match for this plugin's tag.`);
+          },
+        },
+        true,
+      ),
+    );
+    this.processors.push(...slots);
+    return new FilterStage(slots);
   }
 
   get state(): EngineState {
@@ -171,6 +202,10 @@ export class Engine implements AsyncDisposable {
       for (const filter of this.filters) {
         current = `filter '${filter.name}'`;
         filter.instance = await filter.init();
+      }
+      for (const processor of this.processors) {
+        current = `processor '${processor.name}'`;
+        processor.instance = await processor.init();
       }
       for (const input of this.inputs) {
         current = `input '${input.buffer.name}'`;
@@ -351,7 +386,7 @@ export class Engine implements AsyncDisposable {
       return;
     }
     this.stateNow = 'stopping';
-    for (const filter of this.filters) {
+    for (const filter of [...this.filters, ...this.processors]) {
       try {
         filter.instance?.drain?.();
       } catch (error) {
@@ -423,7 +458,7 @@ export class Engine implements AsyncDisposable {
     }
     for (const custom of this.customs) await exitInstance(custom, custom.log, async (instance) => void (await instance.exit?.()));
     for (const { buffer } of this.inputs) await exitInstance(buffer, buffer.log, async (instance) => void (await instance.exit?.()));
-    for (const filter of this.filters) await exitInstance(filter, filter.log, async (instance) => void (await instance.exit?.()));
+    for (const filter of [...this.filters, ...this.processors]) await exitInstance(filter, filter.log, async (instance) => void (await instance.exit?.()));
   }
 
   /**

@@ -16,6 +16,8 @@ export const NOW = -1;
 export interface InputBufferHooks {
   readonly store: ChunkStore;
   readonly filters: FilterStage | undefined;
+  /** This input's processors (YAML `processors.logs`): run on what it appends, before `filters`. */
+  readonly processors?: FilterStage | undefined;
   /** A chunk passed 2 MB and takes no more records: dispatch it without waiting for the flush timer. */
   chunkFull(chunk: Chunk): void;
   /**
@@ -104,6 +106,8 @@ export class InputBuffer implements FilterTarget, ChunksUpHolder {
   private readonly onDisk: boolean;
   readonly pausesOnChunksOverlimit: boolean;
   private readonly chunksUp: ChunksUp | undefined;
+  /** What this input's processors let through goes on to the pipeline's filters. */
+  private readonly afterProcessors: FilterTarget;
 
   constructor(
     readonly index: number,
@@ -120,6 +124,7 @@ export class InputBuffer implements FilterTarget, ChunksUpHolder {
     this.onDisk = storage.type === 'filesystem';
     this.pausesOnChunksOverlimit = this.onDisk && storage.pauseOnChunksOverlimit === true;
     this.chunksUp = this.onDisk ? hooks.chunksUp : undefined;
+    this.afterProcessors = { index, write: (tag, sec, nsec, body, metadata) => this.filter(tag, sec, nsec, body, metadata) };
     if (this.ringBuffer) {
       this.metrics.memrbDroppedChunks = 0;
       this.metrics.memrbDroppedBytes = 0;
@@ -182,6 +187,12 @@ export class InputBuffer implements FilterTarget, ChunksUpHolder {
       sec = this.now.sec;
       nsec = this.now.nsec;
     }
+    const processors = this.hooks.processors;
+    if (processors !== undefined) processors.run(tag, sec, nsec, body, metadata, this.afterProcessors);
+    else this.filter(tag, sec, nsec, body, metadata);
+  }
+
+  private filter(tag: string, sec: number, nsec: number, body: EncodedOrObject, metadata: EncodedOrObject | undefined): void {
     const filters = this.hooks.filters;
     if (filters !== undefined) filters.run(tag, sec, nsec, body, metadata, this);
     else this.write(tag, sec, nsec, body, metadata);

@@ -1,5 +1,7 @@
 import { messageOf, type Logger } from '@tributary/base';
-import type { EventFormat } from './event-codec.js';
+import { MsgpackWriter } from '@tributary/msgpack';
+import { forEachRawEvent, writeEvent, type EncodedOrObject, type EventFormat } from './event-codec.js';
+import type { FilterStage, FilterTarget } from './filter-stage.js';
 import type { InstanceMetrics } from './metrics.js';
 import type { FlushResult, OutputInstance } from './plugin.js';
 import { mayRetry, retryDelaySeconds, type Backoff } from './retry.js';
@@ -26,6 +28,8 @@ export interface OutputQueueOptions {
   readonly retryLimit: number;
   /** `storage.total_limit_size` in bytes: what this output may owe of filesystem chunks at once; undefined is unlimited. */
   readonly totalLimitSize?: number | undefined;
+  /** YAML `processors.logs`: run on the records of each chunk before it is flushed. */
+  readonly processors?: FilterStage | undefined;
   /** Flushes that may run at once (`Workers`, at least 1). */
   readonly concurrency: number;
   readonly log: Logger;
@@ -36,6 +40,9 @@ export interface OutputQueueOptions {
   /** This output is done with `task`: delivered or dropped — or, `kept`, left undelivered by shutdown. */
   readonly settled: (task: Task, output: string, kept: boolean) => void;
 }
+
+/** The filter target index of an output's processors: never an input's, nor an emitter's (−1 is "none"). */
+const OUTPUT_SIDE = -2;
 
 /**
  * The tasks routed to one output instance: at most `concurrency` flushes at once, Fluent Bit's
@@ -102,7 +109,14 @@ export class OutputQueue {
     task.flushing++;
     let result: FlushResult;
     try {
-      result = await this.instance!.flush({ data: task.payload(this.format), tag: task.chunk.tag, records: task.chunk.records });
+      const processors = this.options.processors;
+      if (processors === undefined) {
+        result = await this.instance!.flush({ data: task.payload(this.format), tag: task.chunk.tag, records: task.chunk.records });
+      } else {
+        const processed = this.process(task, processors);
+        // Processors that leave nothing leave nothing to send: the chunk is done with.
+        result = processed.records === 0 ? 'ok' : await this.instance!.flush({ data: processed.data, tag: task.chunk.tag, records: processed.records });
+      }
     } catch (error) {
       this.log.error(`flush failed: ${messageOf(error)}`);
       result = 'error';
@@ -112,6 +126,23 @@ export class OutputQueue {
     this.settle(delivery, result);
     this.pump();
     if (this.inFlight === 0) for (const wake of this.idleWaiters.splice(0)) wake();
+  }
+
+  /** The chunk's records through this output's processors, in its event format (again at each attempt, as Fluent Bit's output processors run per flush). */
+  private process(task: Task, processors: FilterStage): { data: Uint8Array; records: number } {
+    const writer = new MsgpackWriter(task.chunk.size + 1024);
+    let records = 0;
+    const format = this.format;
+    const target: FilterTarget = {
+      index: OUTPUT_SIDE,
+      write(_tag: string, sec: number, nsec: number, body: EncodedOrObject, metadata: EncodedOrObject | undefined) {
+        writeEvent(writer, format, sec, nsec, body, metadata);
+        records++;
+      },
+    };
+    const tag = task.chunk.tag;
+    forEachRawEvent(task.chunk.bytes(), (sec, nsec, metadata, body) => processors.run(tag, sec, nsec, body, metadata, target));
+    return { data: writer.bytes(), records };
   }
 
   private settle(delivery: Delivery, result: FlushResult): void {

@@ -14,15 +14,17 @@ interface SectionSpec {
   readonly source?: SourceLocation;
 }
 
+type FilterSectionSpec = SectionSpec & { match?: string | undefined; matchRegex?: string | undefined };
+
 /**
  * The shape of a parsed pipeline the engine needs — `@tributary/config`'s `PipelineConfig`
  * has it — so core stays independent of the config reader.
  */
 export interface PipelineSpec {
   readonly service: { flush: number; grace: number; schedulerBase: number; schedulerCap: number; storage?: EngineStorageOptions | undefined; hotReload?: boolean };
-  readonly inputs: ReadonlyArray<SectionSpec & { tag?: string | undefined; memBufLimit: number }>;
-  readonly outputs: ReadonlyArray<SectionSpec & { match?: string | undefined; matchRegex?: string | undefined; retryLimit: number; workers: number }>;
-  readonly filters?: ReadonlyArray<SectionSpec & { match?: string | undefined; matchRegex?: string | undefined }>;
+  readonly inputs: ReadonlyArray<SectionSpec & { tag?: string | undefined; memBufLimit: number; processors?: readonly FilterSectionSpec[] }>;
+  readonly outputs: ReadonlyArray<SectionSpec & { match?: string | undefined; matchRegex?: string | undefined; retryLimit: number; workers: number; processors?: readonly FilterSectionSpec[] }>;
+  readonly filters?: readonly FilterSectionSpec[];
   readonly customs?: readonly SectionSpec[];
 }
 
@@ -31,6 +33,23 @@ export interface PipelineSpec {
  * plugin name is an error naming where it was written and the plugins that exist.
  */
 export function engineOptionsFromPipeline(pipeline: PipelineSpec, registry: PluginRegistry, logger?: Logger): EngineOptions {
+  const filterSpec = (section: FilterSectionSpec) => ({
+    plugin: registry.filter(section.name) ?? unknown('filter', section, registry.filters.map((p) => p.name)),
+    alias: section.alias,
+    match: section.match,
+    matchRegex: section.matchRegex,
+    logLevel: section.logLevel,
+    properties: section.properties,
+  });
+  // A processor is one of the filters (Fluent Bit's own processors, such as content_modifier, are not in Tributary).
+  const processorSpec = (section: FilterSectionSpec) => ({
+    plugin: registry.filter(section.name) ?? unknown('processor', section, registry.filters.map((p) => p.name)),
+    alias: section.alias,
+    match: section.match,
+    matchRegex: section.matchRegex,
+    logLevel: section.logLevel,
+    properties: section.properties,
+  });
   const inputs = pipeline.inputs.map((section) => ({
     plugin: registry.input(section.name) ?? unknown('input', section, registry.inputs.map((p) => p.name)),
     tag: section.tag,
@@ -39,6 +58,7 @@ export function engineOptionsFromPipeline(pipeline: PipelineSpec, registry: Plug
     logLevel: section.logLevel,
     properties: section.properties,
     coreProperties: section.coreProperties,
+    processors: (section.processors ?? []).map(processorSpec),
   }));
   const outputs = pipeline.outputs.map((section) => ({
     plugin: registry.output(section.name) ?? unknown('output', section, registry.outputs.map((p) => p.name)),
@@ -50,15 +70,9 @@ export function engineOptionsFromPipeline(pipeline: PipelineSpec, registry: Plug
     logLevel: section.logLevel,
     properties: section.properties,
     coreProperties: section.coreProperties,
+    processors: (section.processors ?? []).map(processorSpec),
   }));
-  const filters = (pipeline.filters ?? []).map((section) => ({
-    plugin: registry.filter(section.name) ?? unknown('filter', section, registry.filters.map((p) => p.name)),
-    alias: section.alias,
-    match: section.match,
-    matchRegex: section.matchRegex,
-    logLevel: section.logLevel,
-    properties: section.properties,
-  }));
+  const filters = (pipeline.filters ?? []).map(filterSpec);
   const customs = (pipeline.customs ?? []).map((section) => ({
     plugin: registry.custom(section.name) ?? unknown('custom', section, registry.customs.map((p) => p.name)),
     alias: section.alias,
@@ -80,6 +94,12 @@ export function engineOptionsFromPipeline(pipeline: PipelineSpec, registry: Plug
 }
 
 function unknown(kind: string, section: SectionSpec, names: string[]): never {
+  if (kind === 'processor') {
+    throw new CoreError(
+      'UNKNOWN_PLUGIN',
+      atLocation(section.source, `processor '${section.name}' does not exist. Tributary's processors are its filters: ${names.join(', ')}. Fluent Bit's own processors (content_modifier, labels, sql ...) are not in Tributary.`),
+    );
+  }
   throw new CoreError(
     'UNKNOWN_PLUGIN',
     atLocation(
