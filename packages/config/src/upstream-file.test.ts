@@ -4,8 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { readUpstreamFile } from './upstream-file.js';
 
-const file = (text: string) => {
-  const path = join(mkdtempSync(join(tmpdir(), 'tributary-upstream-')), 'upstream.conf');
+const file = (text: string, name = 'upstream.conf') => {
+  const path = join(mkdtempSync(join(tmpdir(), 'tributary-upstream-')), name);
   writeFileSync(path, text);
   return path;
 };
@@ -36,5 +36,17 @@ describe('readUpstreamFile', () => {
     expect(() => readUpstreamFile(noNodes)).toThrow(/upstream 'x': no nodes defined/);
     const other = file('[UPSTREAM]\n    name  x\n[INPUT]\n    name dummy\n');
     expect(() => readUpstreamFile(other)).toThrow(/holds \[UPSTREAM\] and \[NODE\] sections, not \[INPUT\]/);
+  });
+
+  it('reads a YAML upstream file (upstream_servers, its last group) as the classic one', () => {
+    const classic = readUpstreamFile(file('[UPSTREAM]\n    name  b\n[NODE]\n    name  n1\n    host  h1\n    port  24224\n    shared_key k\n[NODE]\n    name  n2\n    host  ${H2}\n    port  24225\n'), { H2: 'h2' });
+    const yaml = readUpstreamFile(
+      file('upstream_servers:\n  - name: a\n    nodes:\n      - name: old\n        host: x\n        port: 1\n  - name: b\n    nodes:\n      - name: n1\n        host: h1\n        port: 24224\n        shared_key: k\n      - name: n2\n        host: ${H2}\n        port: 24225\n', 'upstream.yaml'),
+      { H2: 'h2' },
+    );
+    const shape = (config: typeof classic) => ({ name: config.name, nodes: config.nodes.map(({ name, host, port, properties }) => ({ name, host, port, properties: properties.map((p) => [p.key, p.value]) })) });
+    expect(shape(yaml)).toEqual(shape(classic));
+    const noPort = file('upstream_servers:\n  - name: b\n    nodes:\n      - name: n1\n        host: h1\n', 'bad.yaml');
+    expect(() => readUpstreamFile(noPort)).toThrow(`${noPort}:4:9: [NODE] has no port: every node needs name, host and port.`);
   });
 });

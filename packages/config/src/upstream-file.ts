@@ -1,6 +1,5 @@
 import type { SourceLocation } from '@tributary/base';
-import { readClassicConfig } from './classic-reader.js';
-import { isYamlFile } from './config-file.js';
+import { readConfigFile } from './config-file.js';
 import { ConfigError } from './config-error.js';
 import { nodeFileSystem, type ConfigFileSystem } from './file-system.js';
 import type { Property } from './pipeline-config.js';
@@ -23,14 +22,14 @@ export interface UpstreamConfig {
 }
 
 /**
- * Reads a classic upstream file (Fluent Bit's `Upstream` property of out_forward): one
- * `[UPSTREAM]` with a `name`, then `[NODE]` sections each with `name`, `host` and `port`;
+ * Reads an upstream file (Fluent Bit's `Upstream` property of out_forward): classic, one
+ * `[UPSTREAM]` with a `name`, then `[NODE]` sections each with `name`, `host` and `port` — or
+ * YAML, `upstream_servers: [{name, nodes: [{name, host, port, ...}]}]` (the last group);
  * `${VAR}` is expanded in every value. A node without one of those, or a file without nodes,
  * is an error naming the file and line.
  */
 export function readUpstreamFile(file: string, env: Readonly<Record<string, string | undefined>> = process.env, fsys: ConfigFileSystem = nodeFileSystem): UpstreamConfig {
-  if (isYamlFile(file)) throw new ConfigError('CONFIG_INVALID_VALUE', { file, line: 0 }, 'YAML upstream files (upstream_servers) are not in Tributary yet: write it in the classic format, [UPSTREAM] and [NODE] sections.');
-  const raw = readClassicConfig(file, fsys);
+  const raw = readConfigFile(file, fsys);
   const scope = { variables: raw.variables, env };
   let name: string | undefined;
   const nodes: UpstreamNode[] = [];

@@ -87,6 +87,9 @@ export function readYamlConfig(file: string, fsys: ConfigFileSystem = nodeFileSy
             entries: list(yaml, value, 'plugins').map((item) => ({ key: 'path', value: scalarText(yaml, item, 'a plugin path'), source: where(yaml, item) })),
           });
           break;
+        case 'upstream_servers':
+          sections.push(...upstreamSections(yaml, value));
+          break;
         default:
           sections.push({ type: 'other', header: key, entries: [], source: where(yaml, pair.key as Node) });
       }
@@ -183,6 +186,25 @@ function processorSections(yaml: YamlFile, node: Node | null): RawSection[] {
     for (const item of list(yaml, pair.value as Node | null, 'processors.logs')) sections.push(section(yaml, 'filter', 'processor', item));
   }
   return sections;
+}
+
+/**
+ * `upstream_servers` (an upstream file's): a list of `{name, nodes: [...]}`, of which Fluent Bit
+ * uses the last, as the classic file's `[UPSTREAM]` and `[NODE]` sections.
+ */
+function upstreamSections(yaml: YamlFile, node: Node | null): RawSection[] {
+  const groups = list(yaml, node, 'upstream_servers');
+  const group = groups.at(-1);
+  if (group === undefined) return [];
+  const body = map(yaml, group, 'an upstream server');
+  const upstream: RawEntry[] = [];
+  const nodes: RawSection[] = [];
+  for (const pair of body.items) {
+    const key = keyOf(yaml, pair).toLowerCase();
+    if (key === 'nodes') for (const item of list(yaml, pair.value as Node | null, 'nodes')) nodes.push(section(yaml, 'other', 'NODE', item));
+    else upstream.push({ key, value: scalarText(yaml, pair.value as Node | null, `'${key}'`), source: where(yaml, pair.key as Node) });
+  }
+  return [{ type: 'upstream_servers', header: 'UPSTREAM', entries: upstream, source: where(yaml, group) }, ...nodes];
 }
 
 /** A multiline rule field as the classic `rule` line quotes it. */
