@@ -42,6 +42,6 @@ export { PluginRegistry } from './plugin-registry.js';
 export { DEFAULT_BACKOFF, mayRetry, RETRY_NONE, RETRY_UNLIMITED, retryDelaySeconds, type Backoff } from './retry.js';
 export { compileRecordAccessor, type RecordAccessor } from './record-accessor.js';
 export { RecordMap } from './record-map.js';
-export { compileRecordTemplate, isStaticTemplate, type RecordTemplate } from './record-template.js';
+export { compileCheckedRecordTemplate, compileRecordTemplate, isStaticTemplate, type CheckedRecordTemplate, type RecordTemplate } from './record-template.js';
 export { Scheduler, type Timer } from './scheduler.js';
 export type { MultilineJoiner, MultilineSink, ParserLookup, TextParser } from './text-parser.js';

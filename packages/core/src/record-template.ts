@@ -19,19 +19,35 @@ export type RecordTemplate = (tag: string, body: unknown, captures: RegExpExecAr
  */
 export function compileRecordTemplate(template: string): RecordTemplate {
   const parts = templateParts(template);
-  return (tag, body, captures) => {
-    let out = '';
-    for (const part of parts) {
-      switch (part.kind) {
-        case 'text': out += part.text; break;
-        case 'tag': out += tag; break;
-        case 'tagPart': out += tag.split('.')[part.index] ?? ''; break;
-        case 'capture': out += captures?.[part.group] ?? ''; break;
-        case 'key': out += valueText(part.accessor.get(body)); break;
+  return (tag, body, captures) => render(parts, tag, body, captures, false) ?? '';
+}
+
+/** A template that yields undefined when the record lacks a key it names (a key holding null is there). */
+export type CheckedRecordTemplate = (tag: string, body: unknown) => string | undefined;
+
+/** `flb_ra_translate_check`: a record template that fails, rather than printing nothing, for a missing key (out_file's dynamic Path and File). */
+export function compileCheckedRecordTemplate(template: string): CheckedRecordTemplate {
+  const parts = templateParts(template);
+  return (tag, body) => render(parts, tag, body, null, true);
+}
+
+function render(parts: readonly Part[], tag: string, body: unknown, captures: RegExpExecArray | null, check: boolean): string | undefined {
+  let out = '';
+  for (const part of parts) {
+    switch (part.kind) {
+      case 'text': out += part.text; break;
+      case 'tag': out += tag; break;
+      case 'tagPart': out += tag.split('.')[part.index] ?? ''; break;
+      case 'capture': out += captures?.[part.group] ?? ''; break;
+      case 'key': {
+        const value = part.accessor.get(body);
+        if (value === undefined && check) return undefined;
+        out += valueText(value);
+        break;
       }
     }
-    return out;
-  };
+  }
+  return out;
 }
 
 /** Whether a template needs no record (only text, `$TAG` and `$TAG[n]`): Fluent Bit's `flb_ra_is_static`. */
