@@ -4,7 +4,7 @@ import js from '@eslint/js';
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/fixtures/kong-pdk-plugins/**'] },
+  { ignores: ['**/dist/**', '**/node_modules/**', '**/.turbo/**', '**/fixtures/kong-pdk-plugins/**', '**/src/protobuf/gen/**'] },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {

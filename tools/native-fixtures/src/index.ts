@@ -27,8 +27,8 @@ function hashOf(parts: Array<string | Buffer>): string {
 }
 
 /** Builds into the cache under a content hash, writing atomically so parallel test files can share it. */
-function cached(name: string, key: string, build: (out: string) => void): string {
-  const out = join(cacheDir, `${name}-${key}.so`);
+function cached(name: string, key: string, build: (out: string) => void, extension = '.so'): string {
+  const out = join(cacheDir, `${name}-${key}${extension}`);
   if (existsSync(out)) return out;
   mkdirSync(cacheDir, { recursive: true });
   const partial = `${out}.${process.pid}.partial`;
@@ -58,6 +58,21 @@ export function buildGoPlugin(dir: string, options: { name: string; modfile?: st
       env: { ...process.env, GOFLAGS: '-mod=readonly' },
     });
   });
+}
+
+/**
+ * A go-pdk plugin (an executable that calls `server.StartServer`) from `packages/kong-rpc/fixtures/go-pdk/<name>`,
+ * built into `<cache>/go-pdk-<hash>/<name>`: go-pdk names its socket after the executable.
+ */
+export function buildGoPdkPlugin(name: string): string {
+  const dir = join(repoRoot, 'packages', 'kong-rpc', 'fixtures', 'go-pdk', name);
+  const sources = readdirSync(dir).filter((f) => f.endsWith('.go')).sort();
+  const key = hashOf([execFileSync('go', ['version'], { encoding: 'utf8' }), ...sources.map((f) => readFileSync(join(dir, f))), readFileSync(join(dir, 'go.mod')), readFileSync(join(dir, 'go.sum'))]);
+  const folder = cached(`go-pdk-${name}`, key, (out) => {
+    mkdirSync(out, { recursive: true });
+    execFileSync('go', ['build', '-o', join(out, name), '.'], { cwd: dir, stdio: ['ignore', 'ignore', 'inherit'], env: { ...process.env, GOFLAGS: '-mod=readonly' } });
+  }, '');
+  return join(folder, name);
 }
 
 /** The recorder fixture built against one fluent-bit-go version. */

@@ -5,6 +5,7 @@ import { TributaryError } from '@tributary/base';
 import type { PluginInfo } from '../plugin-info.js';
 import type { SchemaFields } from '../schema.js';
 import { encodeLikeKong, LuaMap, LuaString } from './lua-msgpack-encoder.js';
+import { ProtobufFakeKong } from './protobuf-fake-kong.js';
 
 /**
  * Which Kong to behave as. `2.x`: PDK errors arrive as `plugin.StepError`, raw bodies as
@@ -354,6 +355,14 @@ export class FakeKong implements AsyncDisposable {
 
   private isNoPluginInstance(message: string): boolean {
     return this.mode === '2.x' ? message.includes('No plugin instance') : message.toLowerCase().includes('no plugin instance');
+  }
+
+  /**
+   * A fake Kong for a go-pdk plugin executable (ProtoBuf:1): starts it with its own prefix,
+   * as Kong does, and drives it over its socket. See `ProtobufFakeKong`.
+   */
+  static protobuf(executable: string, options?: { prefix?: string; readTimeoutMs?: number }): Promise<ProtobufFakeKong> {
+    return ProtobufFakeKong.start(executable, options);
   }
 
   /** `plugin.GetPluginInfo`. */

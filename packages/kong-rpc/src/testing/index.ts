@@ -10,3 +10,4 @@ export {
   type RequestRun,
 } from './fake-kong.js';
 export { encodeLikeKong, LuaMap, LuaString } from './lua-msgpack-encoder.js';
+export { ProtobufFakeKong, type ProtobufFakeKongOptions, type StartedPlugin } from './protobuf-fake-kong.js';
