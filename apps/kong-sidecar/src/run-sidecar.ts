@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { encode } from '@msgpack/msgpack';
 import { createLogger, TributaryError, type Logger } from '@tributary/base';
 import { loadPipelineConfig, parseCommandLine } from '@tributary/config';
-import { logShipperPlugin, pluginFromModule, pluginInfo, scanPluginDirectory, startPluginServer, type LoadedPlugin, type PluginLoadFailure } from '@tributary/kong-rpc';
+import { logShipperPlugin, pluginFromModule, pluginInfo, PROTOCOL_NAMES, scanPluginDirectory, startPluginServer, type LoadedPlugin, type PluginLoadFailure } from '@tributary/kong-rpc';
 import { createPipeline, loadParserCatalog, packageVersion, RuntimeError, type PipelineRuntime } from '@tributary/runtime';
 import { createKongInput, type KongInput } from './kong-input.js';
 import { parseSidecarOptions, USAGE, UsageError, type SidecarOptions } from './sidecar-options.js';
@@ -44,8 +44,12 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
       return 1;
     }
 
+    const socketPath = join(options.kongPrefix, options.sockName ?? (options.plugin ? `${options.plugin}.socket` : 'js_pluginserver.sock'));
     if (options.dumpAllPlugins || options.dump) {
-      io.stdout(`${JSON.stringify(plugins.map(pluginInfo))}\n`);
+      const infos = plugins.map(pluginInfo);
+      // Kong reads the protocol from the dump: a bare list is MsgPack:1 (kong-js-pluginserver's form), ProtoBuf:1 is named as go-pdk names it.
+      const dump = options.protocol === 'protobuf' ? { Protocol: PROTOCOL_NAMES.protobuf, SocketPath: socketPath, Plugins: infos } : infos;
+      io.stdout(`${JSON.stringify(dump)}\n`);
       return 0;
     }
     if (options.dumpPluginInfo !== undefined) {
@@ -58,10 +62,10 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
     const kongInput = createKongInput();
     const pipeline = options.pipeline ? startablePipeline(options.pipeline, kongInput, io) : undefined;
     await pipeline?.start();
-    const socketPath = join(options.kongPrefix, options.sockName ?? (options.plugin ? `${options.plugin}.socket` : 'js_pluginserver.sock'));
     const server = await startPluginServer({
       socketPath,
       plugins,
+      protocol: options.protocol,
       log,
       emit: pipeline ? kongInput.emit : undefined,
       timers: pipeline?.engine.scheduler,
@@ -69,7 +73,7 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
       await pipeline?.stop();
       throw new RuntimeError('LISTEN_FAILED', `cannot listen on ${socketPath}: ${error.message}. Check that the Kong prefix (-p) exists and is writable.`);
     });
-    io.stderr(`kong-sidecar ready: listening on ${socketPath}\n`);
+    io.stderr(`kong-sidecar ready: listening on ${socketPath} (${PROTOCOL_NAMES[options.protocol]})\n`);
     const reason = await Promise.race([io.shutdown, ...(pipeline ? [pipeline.engine.stopRequested] : [])]);
     log.info(`shutting down (${reason})`);
     await server.close();

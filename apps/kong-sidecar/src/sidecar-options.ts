@@ -1,4 +1,5 @@
 import { TributaryError } from '@tributary/base';
+import type { PluginProtocol } from '@tributary/kong-rpc';
 
 /** What the sidecar was asked to do. */
 export interface SidecarOptions {
@@ -12,6 +13,8 @@ export interface SidecarOptions {
   dumpAllPlugins: boolean;
   /** `--dump`: JSON `[info]` of the dedicated plugin, what Kong 3.9's query command reads. */
   dump: boolean;
+  /** `--protocol`: the protocol Kong is to speak to this server (MsgPack:1 by default). */
+  protocol: PluginProtocol;
   /** A Fluent Bit classic config whose pipeline receives what plugins emit. */
   pipeline: string | undefined;
   verbosity: number;
@@ -41,6 +44,10 @@ const VALUE_FLAGS: Record<string, Setter> = {
   'dump-plugin-info': (o, v) => void (o.dumpPluginInfo = v),
   plugin: (o, v) => void (o.plugin = v),
   pipeline: (o, v) => void (o.pipeline = v),
+  protocol: (o, v) => {
+    if (v !== 'msgpack' && v !== 'protobuf') throw new UsageError(`--protocol is msgpack or protobuf, not '${v}'.`);
+    o.protocol = v;
+  },
 };
 
 /**
@@ -58,6 +65,7 @@ export function parseSidecarOptions(argv: readonly string[]): SidecarOptions {
     dumpPluginInfo: undefined,
     dumpAllPlugins: false,
     dump: false,
+    protocol: 'msgpack',
     pipeline: undefined,
     verbosity: 0,
     version: false,
@@ -104,6 +112,9 @@ Kong external plugin server for TypeScript/JavaScript plugins (kong-js-pluginser
       --dump                    print [PluginInfo] of --plugin as JSON and exit (Kong 3.9 query_cmd)
       --dump-all-plugins        print every plugin's info as JSON and exit (query_cmd)
       --dump-plugin-info NAME   print one plugin's info as msgpack and exit (legacy)
+      --protocol msgpack|protobuf
+                                speak MsgPack:1 (default) or ProtoBuf:1 (go-pdk's protocol); the
+                                dump then names it, as go-pdk's -dump does
       --pipeline FILE           run a Fluent Bit classic config; plugins' emit() and the built-in
                                 tributary-log plugin feed its outputs (Go plugins included)
   -v, --verbose                 more logging on stderr (repeat for debug)

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decode } from '@msgpack/msgpack';
-import { FakeKong } from '@tributary/kong-rpc/testing';
+import { FakeKong, ProtobufFakeKong } from '@tributary/kong-rpc/testing';
 import { buildExample, hasGo } from '@tributary/native-fixtures';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, COMMAND, PLUGINS, startSidecar, type SidecarProcess } from './sidecar-process.js';
@@ -108,6 +108,22 @@ describe('kong-sidecar serving Kong', () => {
     expect(await sidecar.stop('SIGTERM')).toBe(0);
     expect(sidecar.stdout).toBe('');
     expect(sidecar.stderr).toContain('js-hello loaded');
+  });
+
+  it('--protocol protobuf: dumps {Protocol: ProtoBuf:1, SocketPath, Plugins} as go-pdk does, and serves Kong in ProtoBuf:1', async () => {
+    const dir = prefix();
+    const socketPath = join(dir, 'js-hello.socket');
+    const { protocol, plugins } = await FakeKong.query(`${COMMAND} -d ${PLUGINS} -p ${dir} --plugin js-hello --protocol protobuf --dump`, '3.9');
+    expect([protocol, plugins.map((p) => p.Name)]).toEqual(['ProtoBuf:1', ['js-hello']]);
+    const sidecar = await startSidecar(['-p', dir, '-d', PLUGINS, '--plugin', 'js-hello', '--protocol', 'protobuf'], socketPath);
+    running.push(sidecar);
+    await using kong = new ProtobufFakeKong({ socketPath });
+    const run = await kong.runRequest({ plugin: 'js-hello', config: { message: 'hi' }, phases: ['access'], answers: { 'kong.request.get_header': 'example.org' } });
+    expect(run.phases[0]!.calls.at(-1)).toEqual({ method: 'kong.response.set_header', args: ['x-hello-from-javascript', 'Javascript says hi to example.org'] });
+    expect(kong.violations).toEqual([]);
+    expect(sidecar.stderr).toContain('(ProtoBuf:1)');
+    expect(await sidecar.stop('SIGTERM')).toBe(0);
+    expect(sidecarSync(['-d', PLUGINS, '--protocol', 'grpc']).stderr).toBe("[error] --protocol is msgpack or protobuf, not 'grpc'. Run 'kong-sidecar --help' for the options.\n");
   });
 
   it('leaves the socket of a newer sidecar on the same path when it stops (Kong respawns overlap)', async () => {

@@ -30,4 +30,4 @@ export {
 export { PluginServer, type PluginServerOptions, type TimerOwner } from './plugin-server.js';
 export { RpcConnectionServer, type RpcHandler, type RpcRespond } from './rpc-connection-server.js';
 export type { ConfigFromSchema, FieldValue, SchemaField, SchemaFields, SchemaFieldType } from './schema.js';
-export { startPluginServer, type RunningPluginServer, type StartOptions } from './start-plugin-server.js';
+export { PROTOCOL_NAMES, startPluginServer, type PluginProtocol, type RunningPluginServer, type StartOptions } from './start-plugin-server.js';

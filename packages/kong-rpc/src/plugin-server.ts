@@ -1,4 +1,4 @@
-import { createPdk } from './pdk.js';
+import { createPdk, type PdkCall } from './pdk.js';
 import type { EmittedRecord, Phase } from './plugin-definition.js';
 import { PluginEvent, type EventMessage } from './plugin-event.js';
 import { pluginInfo, type PluginInfo } from './plugin-info.js';
@@ -39,7 +39,8 @@ interface Instance {
   lastUsed: number;
 }
 
-interface InstanceStatus {
+/** An instance as Kong's `InstanceStatus` reports it. */
+export interface InstanceStatus {
   Name: string;
   Id: number;
   Config: Record<string, unknown>;
@@ -179,12 +180,16 @@ export class PluginServer {
 
   private startInstance(param: unknown): InstanceStatus {
     const { Name: name, Config: configText } = (param ?? {}) as { Name?: unknown; Config?: unknown };
-    const plugin = this.plugins.get(String(name));
-    if (!plugin) throw new RpcError(`plugin '${String(name)}' is not loaded; loaded plugins: ${this.pluginNames.join(', ') || '(none)'}`);
+    return this.start(String(name), Buffer.isBuffer(configText) ? configText.toString('utf8') : String(configText ?? '{}'));
+  }
+
+  /** Starts an instance of plugin `name` with Kong's JSON config; an RpcError names what is wrong. */
+  start(name: string, configText: string): InstanceStatus {
+    const plugin = this.plugins.get(name);
+    if (!plugin) throw new RpcError(`plugin '${name}' is not loaded; loaded plugins: ${this.pluginNames.join(', ') || '(none)'}`);
     let config: Record<string, unknown>;
     try {
-      const text = Buffer.isBuffer(configText) ? configText.toString('utf8') : String(configText ?? '{}');
-      config = JSON.parse(text) as Record<string, unknown>;
+      config = JSON.parse(configText) as Record<string, unknown>;
     } catch (error) {
       throw new RpcError(`invalid Config for plugin '${plugin.name}': not JSON (${(error as Error).message})`);
     }
@@ -202,6 +207,33 @@ export class PluginServer {
     return this.status(instance);
   }
 
+  /** The status of instance `id`; "no plugin instance" when there is none. */
+  instanceStatus(id: number): InstanceStatus {
+    return this.status(this.instance(id));
+  }
+
+  /**
+   * Runs the `phase` handler of instance `id` to its end with PDK calls made through `call` (a
+   * protocol's own event), never rejecting: a handler that throws is logged. Throws at once,
+   * before anything runs, for an unknown instance or a phase the plugin does not handle.
+   */
+  runEvent(id: number, phase: string, call: PdkCall): Promise<void> {
+    const instance = this.instance(id);
+    if (!instance.plugin.phases.includes(phase as Phase)) throw new RpcError(`undefined method ${phase} on plugin ${instance.plugin.name}`);
+    instance.lastUsed = Date.now();
+    return this.runHandler(instance, phase as Phase, call);
+  }
+
+  private runHandler(instance: Instance, phase: Phase, call: PdkCall): Promise<void> {
+    const context = { config: instance.config, instanceId: instance.id, emit: this.options.emit ?? (() => {}) };
+    return instance.runtime.run(phase, createPdk(call), context).then(
+      () => undefined,
+      (error: unknown) => {
+        this.log.error(`plugin ${instance.plugin.name} failed in ${phase}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      },
+    );
+  }
+
   private instance(id: unknown): Instance {
     const instance = this.instances.get(Number(id));
     if (!instance) throw noPluginInstance(id);
@@ -212,7 +244,8 @@ export class PluginServer {
     return { Name: instance.plugin.name, Id: instance.id, Config: instance.config, StartTime: instance.startTime };
   }
 
-  private closeInstance(id: unknown): InstanceStatus {
+  /** `CloseInstance`: forgets instance `id`; "no plugin instance" when there is none. */
+  closeInstance(id: unknown): InstanceStatus {
     const instance = this.instance(id);
     this.instances.delete(instance.id);
     this.lastClose.set(instance.plugin.name, Date.now() / 1000);
@@ -228,19 +261,8 @@ export class PluginServer {
     instance.lastUsed = Date.now();
     const event = new PluginEvent(this.nextEventId++, instance.id);
     this.events.set(event.id, event);
-    const kong = createPdk((method, args) => event.call(method, args));
-    const emit = this.options.emit ?? (() => {});
-    const context = { config: instance.config, instanceId: instance.id, emit };
     // The handler starts after this call returns and runs until its first PDK call or its end.
-    queueMicrotask(() => {
-      instance.runtime.run(phase as Phase, kong, context).then(
-        () => event.finish(),
-        (error: unknown) => {
-          this.log.error(`plugin ${instance.plugin.name} failed in ${String(phase)}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-          event.finish();
-        },
-      );
-    });
+    queueMicrotask(() => void this.runHandler(instance, phase as Phase, (method, args) => event.call(method, args)).then(() => event.finish()));
     return new EventReply(event);
   }
 

@@ -1,5 +1,6 @@
 import { PluginServer, type PluginServerOptions } from './plugin-server.js';
 import { loadPluginDirectory, type LoadedPlugin } from './plugin-loader.js';
+import { ProtobufConnectionServer } from './protobuf/protobuf-connection-server.js';
 import { RpcConnectionServer } from './rpc-connection-server.js';
 import { silentLogger } from '@tributary/base';
 
@@ -8,7 +9,15 @@ export interface StartOptions extends PluginServerOptions {
   socketPath: string;
   /** Plugins already loaded, or a directory to load them from. */
   plugins: readonly LoadedPlugin[] | { directory: string };
+  /** Kong's plugin protocol to serve: `msgpack` (MsgPack:1, the default) or `protobuf` (ProtoBuf:1, go-pdk's). */
+  protocol?: PluginProtocol;
 }
+
+/** The two protocols Kong speaks to external plugin servers. */
+export type PluginProtocol = 'msgpack' | 'protobuf';
+
+/** The `Protocol` a dump names for each. */
+export const PROTOCOL_NAMES: Readonly<Record<PluginProtocol, string>> = { msgpack: 'MsgPack:1', protobuf: 'ProtoBuf:1' };
 
 /** A listening plugin server; `close()` (or `await using`) stops it. */
 export interface RunningPluginServer extends AsyncDisposable {
@@ -22,9 +31,10 @@ export async function startPluginServer(options: StartOptions): Promise<RunningP
   const log = options.log ?? silentLogger;
   const plugins = 'directory' in options.plugins ? await loadPluginDirectory(options.plugins.directory, log) : options.plugins;
   const server = new PluginServer(plugins, options);
-  const rpc = new RpcConnectionServer((method, params, respond) => server.dispatch(method, params, respond), log);
+  const protocol = options.protocol ?? 'msgpack';
+  const rpc = protocol === 'protobuf' ? new ProtobufConnectionServer(server, log) : new RpcConnectionServer((method, params, respond) => server.dispatch(method, params, respond), log);
   await rpc.listen(options.socketPath);
-  log.info(`serving ${plugins.length} plugin(s) (${plugins.map((p) => p.name).join(', ')}) on ${options.socketPath}`);
+  log.info(`serving ${plugins.length} plugin(s) (${plugins.map((p) => p.name).join(', ')}) in ${PROTOCOL_NAMES[protocol]} on ${options.socketPath}`);
   const close = async () => {
     server.close();
     await rpc.close();

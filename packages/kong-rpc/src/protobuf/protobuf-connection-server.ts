@@ -1,0 +1,136 @@
+import { createServer, type Server, type Socket } from 'node:net';
+import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
+import { messageOf, type Logger } from '@tributary/base';
+import { PdkError } from '../kong-rpc-error.js';
+import type { PluginServer } from '../plugin-server.js';
+import { listenOnSocketPath, releaseSocketPath, type OwnedSocket } from '../socket-path.js';
+import { FrameConnection } from './frame-connection.js';
+import { RpcCallSchema, RpcReturnSchema, type RpcCall } from './gen/pluginsocket_pb.js';
+import { PDK_METHODS } from './pdk-methods.js';
+import { inputOf, valueOf } from './plugin-pdk-values.js';
+
+type RpcReturnKind = NonNullable<MessageInitShape<typeof RpcReturnSchema>['return']>;
+
+const LISTEN_BACKLOG = 65_535;
+const END_OF_EVENT = new Uint8Array(0);
+const encoder = new TextEncoder();
+
+/**
+ * Kong's `ProtoBuf:1` protocol (go-pdk's `servePb`) for the plugins of a PluginServer: on each
+ * connection, one RpcCall frame at a time answered by one RpcReturn frame; inside
+ * `cmd_handle_event` the handler's PDK calls go out on the same connection as method and
+ * argument frames, one at a time, each answered before the next; then the end marker and the
+ * RpcReturn. There is no error on the wire: an unknown instance, a bad config or a call out of
+ * place closes the connection (Kong resets the plugin's instances and starts again), said in
+ * the log. A handler that throws does not: its event ends normally.
+ */
+export class ProtobufConnectionServer {
+  private readonly server: Server;
+  private readonly sockets = new Set<Socket>();
+  private owned: OwnedSocket | undefined;
+
+  constructor(
+    private readonly plugins: PluginServer,
+    private readonly log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>,
+  ) {
+    this.server = createServer((socket) => void this.serve(socket));
+  }
+
+  async listen(path: string): Promise<void> {
+    this.owned = await listenOnSocketPath(this.server, path, LISTEN_BACKLOG);
+  }
+
+  close(): Promise<void> {
+    for (const socket of this.sockets) socket.destroy();
+    if (this.owned && !releaseSocketPath(this.owned)) this.log.debug(`${this.owned.path} now belongs to another server: left in place`);
+    this.owned = undefined;
+    return new Promise((resolve) => this.server.close(() => resolve()));
+  }
+
+  private async serve(socket: Socket): Promise<void> {
+    this.sockets.add(socket);
+    socket.setNoDelay(true);
+    socket.on('close', () => this.sockets.delete(socket));
+    const connection = new FrameConnection(socket);
+    try {
+      for (;;) {
+        const frame = await connection.next();
+        let call: RpcCall;
+        try {
+          call = fromBinary(RpcCallSchema, frame);
+        } catch (error) {
+          throw new Error(`an RpcCall that does not decode: ${messageOf(error)}`);
+        }
+        const result = await this.answer(connection, call);
+        if (result === 'ended') break;
+        connection.send(toBinary(RpcReturnSchema, create(RpcReturnSchema, { sequence: call.sequence, ...(result === 'none' ? {} : { return: result }) })));
+      }
+    } catch (error) {
+      // Kong closing a pooled connection is the normal end of one; anything else is said.
+      const message = messageOf(error);
+      if (message !== 'closed') this.log.warn(`closing a ProtoBuf:1 connection: ${message}`);
+    }
+    connection.close();
+  }
+
+  /** The RpcReturn of one call: its `return`, 'none' for an RpcReturn without one, or 'ended' when the connection must not be used again. */
+  private async answer(connection: FrameConnection, call: RpcCall): Promise<RpcReturnKind | 'none' | 'ended'> {
+    const command = call.call;
+    switch (command.case) {
+      case 'cmdGetPluginNames':
+        return { case: 'pluginNames', value: { names: this.plugins.pluginNames } };
+      case 'cmdGetPluginInfo': {
+        const info = this.plugins.pluginInfo(command.value.name);
+        return { case: 'pluginInfo', value: { name: info.Name, phases: info.Phases, version: info.Version, priority: info.Priority, schema: JSON.stringify(info.Schema) } };
+      }
+      case 'cmdStartInstance':
+        return this.status(this.plugins.start(command.value.name, Buffer.from(command.value.config).toString('utf8')));
+      case 'cmdGetInstanceStatus':
+        return this.status(this.plugins.instanceStatus(command.value.instanceId));
+      case 'cmdCloseInstance':
+        return this.status(this.plugins.closeInstance(command.value.instanceId));
+      case 'cmdHandleEvent':
+        return (await this.handleEvent(connection, command.value.instanceId, command.value.eventName)) ? 'none' : 'ended';
+      default:
+        throw new Error('an RpcCall with no call set');
+    }
+  }
+
+  private status(status: { Name: string; Id: number; StartTime: number }): RpcReturnKind {
+    return { case: 'instanceStatus', value: { name: status.Name, instanceId: status.Id, startedAt: BigInt(Math.floor(status.StartTime)) } };
+  }
+
+  /**
+   * Runs one event on this connection. Returns false when it ended with `kong.response.exit`:
+   * Kong writes nothing more on this connection and drops it, so neither does this server.
+   */
+  private async handleEvent(connection: FrameConnection, instanceId: number, phase: string): Promise<boolean> {
+    let exited = false;
+    let queue: Promise<unknown> = Promise.resolve();
+    const ask = async (method: string, args: unknown[]): Promise<unknown> => {
+      const pdk = PDK_METHODS.get(method);
+      if (pdk === undefined) throw new PdkError(method, `${method} is not one of the PDK functions Kong offers over ProtoBuf:1`);
+      if (exited || !connection.open) return undefined;
+      connection.send(encoder.encode(method));
+      connection.send(inputOf(pdk.input, args));
+      if (method === 'kong.response.exit') {
+        exited = true; // terminal: Kong never answers it
+        return undefined;
+      }
+      const reply = await connection.next();
+      return valueOf(method, pdk.output, reply);
+    };
+    // One call at a time, in order: a handler's concurrent calls wait for the previous reply.
+    const call = (method: string, args: unknown[]): Promise<unknown> => {
+      const next = queue.then(() => ask(method, args));
+      queue = next.catch(() => undefined);
+      return next;
+    };
+    await this.plugins.runEvent(instanceId, phase, call);
+    await queue;
+    if (exited) return false;
+    if (!connection.open) throw new Error('closed');
+    connection.send(END_OF_EVENT);
+    return true;
+  }
+}
