@@ -15,7 +15,7 @@ import {
   TargetSchema,
   UriCapturesResultSchema,
 } from './gen/pluginsocket_pb.js';
-import { structOfLua, valueOfLua } from './kong-pdk-values.js';
+import { valueOfLua } from './kong-pdk-values.js';
 import { KongRpcProtocolError } from './protocol-error.js';
 
 /**
