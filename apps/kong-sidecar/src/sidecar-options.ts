@@ -105,7 +105,8 @@ export const USAGE = `Usage: kong-sidecar -d <plugins directory> [options]
 
 Kong external plugin server for TypeScript/JavaScript plugins (kong-js-pluginserver compatible).
 
-  -d, --plugins-directory DIR   directory of plugins (.js, .mjs, .cjs, .ts files or directories)
+  -d, --plugins-directory DIR   directory of plugins (.js, .mjs, .cjs, .ts files or directories, and
+                                go-pdk plugin executables, run as supervised children)
   -p, --kong-prefix DIR         Kong prefix holding the socket (default /usr/local/kong)
       --sock-name NAME          socket file name (default js_pluginserver.sock; <plugin>.socket with --plugin)
       --plugin NAME             serve only this plugin (one server per plugin, as Kong 3.9+ needs)

@@ -1,11 +1,11 @@
 import { execFileSync, spawn, spawnSync } from 'node:child_process';
-import { cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, copyFileSync, cpSync, existsSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { decode } from '@msgpack/msgpack';
 import { FakeKong, ProtobufFakeKong } from '@tributary/kong-rpc/testing';
-import { buildExample, hasGo } from '@tributary/native-fixtures';
+import { buildExample, buildGoPdkPlugin, hasGo } from '@tributary/native-fixtures';
 import { afterEach, describe, expect, it } from 'vitest';
 import { CLI, COMMAND, PLUGINS, startSidecar, type SidecarProcess } from './sidecar-process.js';
 
@@ -124,6 +124,33 @@ describe('kong-sidecar serving Kong', () => {
     expect(sidecar.stderr).toContain('(ProtoBuf:1)');
     expect(await sidecar.stop('SIGTERM')).toBe(0);
     expect(sidecarSync(['-d', PLUGINS, '--protocol', 'grpc']).stderr).toBe("[error] --protocol is msgpack or protobuf, not 'grpc'. Run 'kong-sidecar --help' for the options.\n");
+  });
+
+  it.runIf(hasGo())('serves an unmodified go-pdk plugin executable of the plugins directory beside the JS ones, in either protocol', async () => {
+    const plugins = mkdtempSync(join(tmpdir(), 'sidecar-go-'));
+    cpSync(PLUGINS, plugins, { recursive: true });
+    copyFileSync(buildGoPdkPlugin('go-greet'), join(plugins, 'go-greet'));
+    chmodSync(join(plugins, 'go-greet'), 0o755);
+    const { plugins: dumped } = await FakeKong.query(`${COMMAND} -d ${plugins} --dump-all-plugins`);
+    expect(dumped.map((p) => p.Name)).toEqual(['go-greet', 'js-hello', 'ts-audit', 'tributary-log']);
+    const answers = { 'kong.request.get_header': 'example.org', 'kong.response.get_status': 200 };
+    const dir = prefix();
+    const sidecar = await startSidecar(['-p', dir, '-d', plugins, '-v'], join(dir, 'js_pluginserver.sock'));
+    running.push(sidecar);
+    await using kong = new FakeKong({ socketPath: join(dir, 'js_pluginserver.sock'), mode: '3.x' });
+    const run = await kong.runRequest({ plugin: 'go-greet', config: { message: 'hi' }, answers });
+    expect(run.phases[0]!.calls.map((call) => call.method)).toEqual(['kong.request.get_header', 'kong.response.set_header', 'kong.ctx.shared.set']);
+    expect(run.phases[0]!.calls[1]!.args).toEqual(['x-greeting', 'hi, example.org']);
+    expect(await sidecar.stop('SIGTERM')).toBe(0);
+    expect(sidecar.stderr).toMatch(/\[go-greet:\d+\]/);
+    // Kong 3.9: one ProtoBuf:1 server for the Go plugin alone.
+    const pbDir = prefix();
+    const dedicated = await startSidecar(['-p', pbDir, '-d', plugins, '--plugin', 'go-greet', '--protocol', 'protobuf'], join(pbDir, 'go-greet.socket'));
+    running.push(dedicated);
+    await using pb = new ProtobufFakeKong({ socketPath: join(pbDir, 'go-greet.socket') });
+    const pbRun = await pb.runRequest({ plugin: 'go-greet', config: { message: 'hi' }, phases: ['access'], answers });
+    expect(pbRun.phases[0]!.calls[1]!.args).toEqual(['x-greeting', 'hi, example.org']);
+    expect(await dedicated.stop('SIGTERM')).toBe(0);
   });
 
   it('leaves the socket of a newer sidecar on the same path when it stops (Kong respawns overlap)', async () => {

@@ -31,3 +31,4 @@ export { PluginServer, type PluginServerOptions, type TimerOwner } from './plugi
 export { RpcConnectionServer, type RpcHandler, type RpcRespond } from './rpc-connection-server.js';
 export type { ConfigFromSchema, FieldValue, SchemaField, SchemaFields, SchemaFieldType } from './schema.js';
 export { PROTOCOL_NAMES, startPluginServer, type PluginProtocol, type RunningPluginServer, type StartOptions } from './start-plugin-server.js';
+export { dumpGoPdkPlugin, GoPdkPlugin } from './go-pdk/go-pdk-plugin.js';

@@ -7,10 +7,13 @@ import type { SchemaFields } from './schema.js';
 import { messageOf, type Logger } from '@tributary/base';
 import { PluginLoadError } from './kong-rpc-error.js';
 import { resolveOwnPackageForPlugins } from './own-package-resolution.js';
+import { GoPdkPlugin } from './go-pdk/go-pdk-plugin.js';
 
 /** A running plugin instance: one config, its phase handlers. */
 export interface PluginInstanceRuntime {
   run(phase: Phase, kong: KongPdk, context: PhaseContext<unknown>): Promise<void>;
+  /** Kong closed the instance, or it was dropped idle (a go-pdk plugin closes its child's instance). */
+  close?(): void;
 }
 
 /** A plugin ready to serve: what Kong's dump needs, and a way to start instances. */
@@ -26,6 +29,8 @@ export interface LoadedPlugin {
   readonly loadTime: number;
   readonly modTime: number;
   start(config: Record<string, unknown>): PluginInstanceRuntime;
+  /** Releases what the plugin runs outside this process (a go-pdk plugin's child); called when the server stops. */
+  close?(): Promise<void>;
 }
 
 const SOURCE_EXTENSIONS = new Set(['.js', '.mjs', '.cjs', '.ts', '.mts', '.cts']);
@@ -71,7 +76,24 @@ export async function scanPluginDirectory(dir: string, log: Logger): Promise<Plu
   for (const entry of readdirSync(dir).sort()) {
     if (entry.startsWith('.') || entry === 'node_modules') continue;
     const path = join(dir, entry);
-    const entryFile = statSync(path).isDirectory() ? directoryEntry(path) : path;
+    const stat = statSync(path);
+    if (stat.isFile() && (stat.mode & 0o111) !== 0 && !SOURCE_EXTENSIONS.has(extname(entry)) && !COMPANION_EXTENSIONS.has(extname(entry))) {
+      // An executable: a go-pdk plugin if it answers -dump as go-pdk's server does.
+      try {
+        const plugin = await GoPdkPlugin.load(path, log);
+        if (plugin === undefined) log.warn(`skipping '${path}': an executable that does not answer -dump as a go-pdk plugin does`);
+        else if (plugins.some((p) => p.name === plugin.name)) log.warn(`skipping '${path}': plugin '${plugin.name}' is already loaded`);
+        else {
+          plugins.push(plugin);
+          log.debug(`loaded go-pdk plugin '${plugin.name}' ${plugin.version} from ${path}`);
+        }
+      } catch (error) {
+        failures.push({ path, message: messageOf(error) });
+        log.error(`plugin '${path}' failed to load and is not served: ${messageOf(error)}`);
+      }
+      continue;
+    }
+    const entryFile = stat.isDirectory() ? directoryEntry(path) : path;
     if (!entryFile) {
       log.warn(`skipping '${path}': a plugin directory needs a package.json "main" or an index.js/index.ts`);
       continue;

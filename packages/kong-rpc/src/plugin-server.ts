@@ -142,11 +142,12 @@ export class PluginServer {
     return [...this.plugins.keys()];
   }
 
-  /** Stops the sweeper; running handlers are abandoned. */
-  close(): void {
+  /** Stops the sweeper; running handlers are abandoned, and plugins that run outside this process (go-pdk children) are stopped. */
+  async close(): Promise<void> {
     this.sweeper.cancel();
     for (const event of this.events.values()) event.abandon('the plugin server is shutting down');
     this.events.clear();
+    await Promise.all([...this.plugins.values()].map((plugin) => plugin.close?.()));
   }
 
   /**
@@ -158,6 +159,7 @@ export class PluginServer {
     const plugins = await loadPluginDirectory(path, this.log).catch((error: Error) => {
       throw new RpcError(error.message);
     });
+    for (const old of this.plugins.values()) void old.close?.();
     this.plugins.clear();
     for (const plugin of plugins) this.plugins.set(plugin.name, plugin);
     return 'ok';
@@ -248,6 +250,7 @@ export class PluginServer {
   closeInstance(id: unknown): InstanceStatus {
     const instance = this.instance(id);
     this.instances.delete(instance.id);
+    instance.runtime.close?.();
     this.lastClose.set(instance.plugin.name, Date.now() / 1000);
     return this.status(instance);
   }
@@ -297,6 +300,7 @@ export class PluginServer {
     for (const instance of this.instances.values()) {
       if (!busy.has(instance.id) && now - instance.lastUsed > instanceIdle) {
         this.instances.delete(instance.id);
+        instance.runtime.close?.();
         this.lastClose.set(instance.plugin.name, now / 1000);
         this.log.debug(`dropped idle instance ${instance.id} of ${instance.plugin.name}`);
       }

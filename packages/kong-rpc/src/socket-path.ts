@@ -1,5 +1,5 @@
 import { lstatSync, renameSync, unlinkSync } from 'node:fs';
-import type { Server } from 'node:net';
+import { connect, type Server } from 'node:net';
 import { basename, dirname, join } from 'node:path';
 
 /** The file a server bound: which inode it is, so that the server removes only its own. */
@@ -55,4 +55,16 @@ function removeIfSocket(path: string): void {
   } catch {
     // nothing there
   }
+}
+
+/** Whether a server accepts connections on the Unix socket `path` now. */
+export function canConnect(path: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const socket = connect(path);
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
+    socket.once('error', () => resolve(false));
+  });
 }

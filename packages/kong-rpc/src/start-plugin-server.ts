@@ -36,8 +36,8 @@ export async function startPluginServer(options: StartOptions): Promise<RunningP
   await rpc.listen(options.socketPath);
   log.info(`serving ${plugins.length} plugin(s) (${plugins.map((p) => p.name).join(', ')}) in ${PROTOCOL_NAMES[protocol]} on ${options.socketPath}`);
   const close = async () => {
-    server.close();
     await rpc.close();
+    await server.close();
   };
   return { server, socketPath: options.socketPath, close, [Symbol.asyncDispose]: close };
 }

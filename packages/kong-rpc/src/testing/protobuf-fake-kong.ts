@@ -1,10 +1,11 @@
 import { spawn, execFile, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync } from 'node:fs';
+import { mkdtempSync } from 'node:fs';
 import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { FrameConnection } from '../protobuf/frame-connection.js';
+import { canConnect } from '../socket-path.js';
 import { RpcCallSchema, RpcReturnSchema, type RpcReturn } from '../protobuf/gen/pluginsocket_pb.js';
 import { luaArgsOf, replyOf } from '../protobuf/kong-pdk-values.js';
 import { PDK_METHODS } from '../protobuf/pdk-methods.js';
@@ -247,16 +248,4 @@ export class ProtobufFakeKong implements AsyncDisposable {
   [Symbol.asyncDispose](): Promise<void> {
     return this.close();
   }
-}
-
-function canConnect(path: string): Promise<boolean> {
-  if (!existsSync(path)) return Promise.resolve(false);
-  return new Promise((resolve) => {
-    const socket = connect(path);
-    socket.once('connect', () => {
-      socket.destroy();
-      resolve(true);
-    });
-    socket.once('error', () => resolve(false));
-  });
 }
