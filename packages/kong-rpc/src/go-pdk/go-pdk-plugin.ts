@@ -8,7 +8,6 @@ import type { KongPdk } from '../pdk-types.js';
 import { PHASES, type Phase } from '../plugin-definition.js';
 import type { LoadedPlugin, PluginInstanceRuntime } from '../plugin-loader.js';
 import type { PluginInfo } from '../plugin-info.js';
-import type { FrameConnection } from '../protobuf/frame-connection.js';
 import { RpcCallSchema, RpcReturnSchema } from '../protobuf/gen/pluginsocket_pb.js';
 import { luaArgsOf, replyOf } from '../protobuf/kong-pdk-values.js';
 import { PDK_METHODS } from '../protobuf/pdk-methods.js';
