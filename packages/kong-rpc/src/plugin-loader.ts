@@ -8,10 +8,12 @@ import { messageOf, type Logger } from '@tributary/base';
 import { PluginLoadError } from './kong-rpc-error.js';
 import { resolveOwnPackageForPlugins } from './own-package-resolution.js';
 import { GoPdkPlugin } from './go-pdk/go-pdk-plugin.js';
+import type { PdkFrames } from './protobuf/pdk-methods.js';
 
 /** A running plugin instance: one config, its phase handlers. */
 export interface PluginInstanceRuntime {
-  run(phase: Phase, kong: KongPdk, context: PhaseContext<unknown>): Promise<void>;
+  /** Runs one phase; `frames` is given when the front speaks ProtoBuf:1 (a proxied go-pdk plugin forwards its frames unchanged). */
+  run(phase: Phase, kong: KongPdk, context: PhaseContext<unknown>, frames?: PdkFrames): Promise<void>;
   /** Kong closed the instance, or it was dropped idle (a go-pdk plugin closes its child's instance). */
   close?(): void;
 }

@@ -1,4 +1,5 @@
 import { createPdk, type PdkCall } from './pdk.js';
+import type { PdkFrames } from './protobuf/pdk-methods.js';
 import type { EmittedRecord, Phase } from './plugin-definition.js';
 import { PluginEvent, type EventMessage } from './plugin-event.js';
 import { pluginInfo, type PluginInfo } from './plugin-info.js';
@@ -219,16 +220,16 @@ export class PluginServer {
    * protocol's own event), never rejecting: a handler that throws is logged. Throws at once,
    * before anything runs, for an unknown instance or a phase the plugin does not handle.
    */
-  runEvent(id: number, phase: string, call: PdkCall): Promise<void> {
+  runEvent(id: number, phase: string, call: PdkCall, frames?: PdkFrames): Promise<void> {
     const instance = this.instance(id);
     if (!instance.plugin.phases.includes(phase as Phase)) throw new RpcError(`undefined method ${phase} on plugin ${instance.plugin.name}`);
     instance.lastUsed = Date.now();
-    return this.runHandler(instance, phase as Phase, call);
+    return this.runHandler(instance, phase as Phase, call, frames);
   }
 
-  private runHandler(instance: Instance, phase: Phase, call: PdkCall): Promise<void> {
+  private runHandler(instance: Instance, phase: Phase, call: PdkCall, frames?: PdkFrames): Promise<void> {
     const context = { config: instance.config, instanceId: instance.id, emit: this.options.emit ?? (() => {}) };
-    return instance.runtime.run(phase, createPdk(call), context).then(
+    return instance.runtime.run(phase, createPdk(call), context, frames).then(
       () => undefined,
       (error: unknown) => {
         this.log.error(`plugin ${instance.plugin.name} failed in ${phase}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);

@@ -10,7 +10,7 @@ import type { LoadedPlugin, PluginInstanceRuntime } from '../plugin-loader.js';
 import type { PluginInfo } from '../plugin-info.js';
 import { RpcCallSchema, RpcReturnSchema } from '../protobuf/gen/pluginsocket_pb.js';
 import { luaArgsOf, replyOf } from '../protobuf/kong-pdk-values.js';
-import { PDK_METHODS } from '../protobuf/pdk-methods.js';
+import { PDK_METHODS, type PdkFrames } from '../protobuf/pdk-methods.js';
 import { KongRpcProtocolError } from '../protobuf/protocol-error.js';
 import { GoPdkChild } from './go-pdk-child.js';
 
@@ -107,10 +107,10 @@ export class GoPdkPlugin implements LoadedPlugin {
       return instance.id;
     };
     return {
-      run: async (phase, kong) => {
+      run: async (phase, kong, _context, frames) => {
         for (let attempt = 0; ; attempt++) {
           const id = await childInstance();
-          const outcome = await this.event(id, phase, kong);
+          const outcome = await this.event(id, phase, kong, frames);
           if (outcome !== 'unknown instance') return;
           // The child lost the instance (a restart, or go-pdk's purge of instances older than 60 s): start it again once.
           instance = undefined;
@@ -143,7 +143,7 @@ export class GoPdkPlugin implements LoadedPlugin {
    * its end marker and RpcReturn. 'unknown instance' when the child closed the connection
    * before its first frame (go-pdk's answer to an instance it does not have).
    */
-  private async event(id: number, phase: string, kong: KongPdk): Promise<'done' | 'unknown instance'> {
+  private async event(id: number, phase: string, kong: KongPdk, frames: PdkFrames | undefined): Promise<'done' | 'unknown instance'> {
     const connection = await this.child.connection();
     connection.send(toBinary(RpcCallSchema, create(RpcCallSchema, { sequence: BigInt(++this.sequence), call: { case: 'cmdHandleEvent', value: { instanceId: id, eventName: phase } } })));
     let first = true;
@@ -163,14 +163,16 @@ export class GoPdkPlugin implements LoadedPlugin {
           return 'done';
         }
         const method = decoder.decode(frame);
-        const args = luaArgsOf(this.pdkMethod(method).input, await connection.next());
-        const result = await callPdk(kong, method, args);
+        const pdk = this.pdkMethod(method);
+        const args = await connection.next();
+        // A ProtoBuf:1 front takes the frames as they are; a MsgPack:1 one gets Kong's Lua values.
+        const reply = frames !== undefined ? await frames(pdk, args) : replyOf(pdk.output, await callPdk(kong, method, luaArgsOf(pdk.input, args)));
         if (method === 'kong.response.exit') {
           // Terminal: the front never answers it, so neither does the child get a reply.
           connection.close();
           return 'done';
         }
-        connection.send(replyOf(this.pdkMethod(method).output, result));
+        connection.send(reply ?? new Uint8Array(0));
       }
     } catch (error) {
       connection.close();

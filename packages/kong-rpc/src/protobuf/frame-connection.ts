@@ -1,5 +1,5 @@
 import type { Socket } from 'node:net';
-import { encodeFrame, FrameReader } from './frames.js';
+import { encodeFrames, FrameReader } from './frames.js';
 import { KongRpcProtocolError } from './protocol-error.js';
 
 /**
@@ -44,8 +44,9 @@ export class FrameConnection {
     });
   }
 
-  send(payload: Uint8Array): void {
-    if (this.failure === undefined) this.socket.write(encodeFrame(payload));
+  /** Writes frames, in one write (a PDK call's method and arguments go together). */
+  send(...payloads: Uint8Array[]): void {
+    if (this.failure === undefined) this.socket.write(encodeFrames(payloads));
   }
 
   close(): void {

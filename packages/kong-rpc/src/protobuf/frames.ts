@@ -7,10 +7,21 @@ const EMPTY = new Uint8Array(0);
 
 /** One ProtoBuf:1 frame: the payload's length as a little-endian uint32, then the payload (none for an empty frame). */
 export function encodeFrame(payload: Uint8Array): Buffer {
-  const frame = Buffer.allocUnsafe(4 + payload.length);
-  frame.writeUInt32LE(payload.length, 0);
-  frame.set(payload, 4);
-  return frame;
+  return encodeFrames([payload]);
+}
+
+/** Frames back to back in one buffer, for one write. */
+export function encodeFrames(payloads: readonly Uint8Array[]): Buffer {
+  let size = 0;
+  for (const payload of payloads) size += 4 + payload.length;
+  const out = Buffer.allocUnsafe(size);
+  let at = 0;
+  for (const payload of payloads) {
+    out.writeUInt32LE(payload.length, at);
+    out.set(payload, at + 4);
+    at += 4 + payload.length;
+  }
+  return out;
 }
 
 /**

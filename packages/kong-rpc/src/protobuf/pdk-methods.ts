@@ -6,9 +6,18 @@ import { Kong, MethodName } from './gen/pluginsocket_pb.js';
 export interface PdkMethod {
   /** The name on the wire, e.g. `kong.request.get_header`. */
   readonly name: string;
+  /** The name in UTF-8, as its frame carries it. */
+  readonly nameBytes: Uint8Array;
   readonly input: DescMessage;
   readonly output: DescMessage;
 }
+
+/**
+ * A PDK call as ProtoBuf:1 frames, for a front that speaks the protocol itself: the method and
+ * its argument message out, the reply's payload back — undefined for the terminal
+ * `kong.response.exit`, which is never answered. A go-pdk plugin's calls pass through unchanged.
+ */
+export type PdkFrames = (method: PdkMethod, args: Uint8Array) => Promise<Uint8Array | undefined>;
 
 /**
  * Kong's name for an `rpc` of `service Kong` (`load_service` in Kong's `pb_rpc.lua`): the
@@ -28,6 +37,6 @@ export function kongMethodName(method: DescMethod): string {
 export const PDK_METHODS: ReadonlyMap<string, PdkMethod> = new Map(
   Kong.methods.map((method) => {
     const name = kongMethodName(method);
-    return [name, { name, input: method.input, output: method.output }];
+    return [name, { name, nameBytes: new TextEncoder().encode(name), input: method.input, output: method.output }];
   }),
 );

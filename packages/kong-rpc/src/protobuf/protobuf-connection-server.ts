@@ -6,14 +6,13 @@ import type { PluginServer } from '../plugin-server.js';
 import { listenOnSocketPath, releaseSocketPath, type OwnedSocket } from '../socket-path.js';
 import { FrameConnection } from './frame-connection.js';
 import { RpcCallSchema, RpcReturnSchema, type RpcCall } from './gen/pluginsocket_pb.js';
-import { PDK_METHODS } from './pdk-methods.js';
+import { PDK_METHODS, type PdkFrames, type PdkMethod } from './pdk-methods.js';
 import { inputOf, valueOf } from './plugin-pdk-values.js';
 
 type RpcReturnKind = NonNullable<MessageInitShape<typeof RpcReturnSchema>['return']>;
 
 const LISTEN_BACKLOG = 65_535;
 const END_OF_EVENT = new Uint8Array(0);
-const encoder = new TextEncoder();
 
 /**
  * Kong's `ProtoBuf:1` protocol (go-pdk's `servePb`) for the plugins of a PluginServer: on each
@@ -63,7 +62,10 @@ export class ProtobufConnectionServer {
         }
         const result = await this.answer(connection, call);
         if (result === 'ended') break;
-        connection.send(toBinary(RpcReturnSchema, create(RpcReturnSchema, { sequence: call.sequence, ...(result === 'none' ? {} : { return: result }) })));
+        const reply = toBinary(RpcReturnSchema, create(RpcReturnSchema, { sequence: call.sequence, ...(result === 'event' ? {} : { return: result }) }));
+        // An event ends with the end marker, then its RpcReturn: one write.
+        if (result === 'event') connection.send(END_OF_EVENT, reply);
+        else connection.send(reply);
       }
     } catch (error) {
       // Kong closing a pooled connection is the normal end of one; anything else is said.
@@ -73,8 +75,8 @@ export class ProtobufConnectionServer {
     connection.close();
   }
 
-  /** The RpcReturn of one call: its `return`, 'none' for an RpcReturn without one, or 'ended' when the connection must not be used again. */
-  private async answer(connection: FrameConnection, call: RpcCall): Promise<RpcReturnKind | 'none' | 'ended'> {
+  /** The RpcReturn of one call: its `return`, 'event' for an event that ended (no `return`), or 'ended' when the connection must not be used again. */
+  private async answer(connection: FrameConnection, call: RpcCall): Promise<RpcReturnKind | 'event' | 'ended'> {
     const command = call.call;
     switch (command.case) {
       case 'cmdGetPluginNames':
@@ -90,7 +92,7 @@ export class ProtobufConnectionServer {
       case 'cmdCloseInstance':
         return this.status(this.plugins.closeInstance(command.value.instanceId));
       case 'cmdHandleEvent':
-        return (await this.handleEvent(connection, command.value.instanceId, command.value.eventName)) ? 'none' : 'ended';
+        return (await this.handleEvent(connection, command.value.instanceId, command.value.eventName)) ? 'event' : 'ended';
       default:
         throw new Error('an RpcCall with no call set');
     }
@@ -107,30 +109,35 @@ export class ProtobufConnectionServer {
   private async handleEvent(connection: FrameConnection, instanceId: number, phase: string): Promise<boolean> {
     let exited = false;
     let queue: Promise<unknown> = Promise.resolve();
-    const ask = async (method: string, args: unknown[]): Promise<unknown> => {
-      const pdk = PDK_METHODS.get(method);
-      if (pdk === undefined) throw new PdkError(method, `${method} is not one of the PDK functions Kong offers over ProtoBuf:1`);
+    /** One PDK call as its frames: the reply's payload, or undefined for the terminal one (or once the event is over). */
+    const exchange = async (pdk: PdkMethod, args: Uint8Array): Promise<Uint8Array | undefined> => {
       if (exited || !connection.open) return undefined;
-      connection.send(encoder.encode(method));
-      connection.send(inputOf(pdk.input, args));
-      if (method === 'kong.response.exit') {
+      connection.send(pdk.nameBytes, args);
+      if (pdk.name === 'kong.response.exit') {
         exited = true; // terminal: Kong never answers it
         return undefined;
       }
-      const reply = await connection.next();
-      return valueOf(method, pdk.output, reply);
+      return connection.next();
     };
     // One call at a time, in order: a handler's concurrent calls wait for the previous reply.
-    const call = (method: string, args: unknown[]): Promise<unknown> => {
-      const next = queue.then(() => ask(method, args));
+    const serial = <T>(run: () => Promise<T>): Promise<T> => {
+      const next = queue.then(run);
       queue = next.catch(() => undefined);
       return next;
     };
-    await this.plugins.runEvent(instanceId, phase, call);
+    const call = (method: string, args: unknown[]): Promise<unknown> => {
+      const pdk = PDK_METHODS.get(method);
+      if (pdk === undefined) return Promise.reject(new PdkError(method, `${method} is not one of the PDK functions Kong offers over ProtoBuf:1`));
+      return serial(async () => {
+        const reply = await exchange(pdk, inputOf(pdk.input, args));
+        return reply === undefined ? undefined : valueOf(method, pdk.output, reply);
+      });
+    };
+    const frames: PdkFrames = (pdk, args) => serial(() => exchange(pdk, args));
+    await this.plugins.runEvent(instanceId, phase, call, frames);
     await queue;
     if (exited) return false;
     if (!connection.open) throw new Error('closed');
-    connection.send(END_OF_EVENT);
     return true;
   }
 }

@@ -1,0 +1,181 @@
+// Benchmark: the same ProtoBuf:1 load (access events with 3 PDK calls each — get_header,
+// get_path, set_header — from N concurrent connections) against kong-sidecar running the JS
+// bench plugin, kong-sidecar proxying the same plugin written with go-pdk v0.11.2, and that
+// go-pdk plugin's own server, one after the other in one run. Server CPU is the server
+// process's, plus its go-pdk child's when it proxies one.
+//   pnpm turbo run build && node --conditions=@tributary/source --import tsx tools/bench/kong-protobuf-load.ts [seconds] [concurrency]
+import { spawn, type ChildProcess } from 'node:child_process';
+import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import { connect } from 'node:net';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { create, toBinary } from '@bufbuild/protobuf';
+import { FrameReader } from '@tributary/kong-rpc/protobuf';
+import { ProtobufFakeKong } from '@tributary/kong-rpc/testing';
+import { buildGoPdkPlugin } from '@tributary/native-fixtures';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+const seconds = Number(process.argv[2] ?? 10);
+const concurrency = Number(process.argv[3] ?? 16);
+const ANSWERS = { 'kong.request.get_header': 'example.org', 'kong.request.get_path': '/bench' };
+const sidecar = join(root, 'apps', 'kong-sidecar', 'dist', 'cli.js');
+const goBench = buildGoPdkPlugin('go-bench');
+const goPlugins = mkdtempSync(join(tmpdir(), 'bench-go-plugins-'));
+copyFileSync(goBench, join(goPlugins, 'go-bench'));
+chmodSync(join(goPlugins, 'go-bench'), 0o755);
+
+interface Server {
+  readonly plugin: string;
+  readonly socket: string;
+  start(prefix: string): ChildProcess;
+}
+const servers: Record<string, Server> = {
+  'kong-sidecar, JS plugin': { plugin: 'bench', socket: 'js_pluginserver.sock', start: (prefix) => spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), sidecar, '-d', join(here, 'kong-plugins'), '-p', prefix, '--protocol', 'protobuf'], { stdio: 'ignore' }) },
+  'kong-sidecar proxying the go-pdk plugin': {
+    plugin: 'go-bench',
+    socket: 'go-bench.socket',
+    start: (prefix) => spawn(process.execPath, [...(process.env.BENCH_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_PROF] : []), sidecar, '-d', goPlugins, '-p', prefix, '--plugin', 'go-bench', '--protocol', 'protobuf'], { stdio: 'ignore' }),
+  },
+  "go-pdk plugin's own server": { plugin: 'go-bench', socket: 'go-bench.socket', start: (prefix) => spawn(goBench, ['-kong-prefix', prefix], { stdio: 'ignore' }) },
+};
+
+/** One lean Kong connection: the RpcCall of an access event, replies encoded once, frames read in place. */
+class LoadConnection {
+  private readonly reader = new FrameReader();
+  private frames: Uint8Array[] = [];
+  private waiting: (() => void) | undefined;
+  private sequence = 1;
+
+  private constructor(private readonly socket: import('node:net').Socket) {
+    socket.setNoDelay(true);
+    socket.on('data', (chunk: Buffer) => {
+      this.frames.push(...this.reader.push(chunk));
+      const waiting = this.waiting;
+      this.waiting = undefined;
+      waiting?.();
+    });
+  }
+
+  static open(path: string): Promise<LoadConnection> {
+    return new Promise((resolve, reject) => {
+      const socket = connect(path, () => resolve(new LoadConnection(socket)));
+      socket.once('error', reject);
+    });
+  }
+
+  private async next(): Promise<Uint8Array> {
+    while (this.frames.length === 0) await new Promise<void>((resolve) => (this.waiting = resolve));
+    return this.frames.shift()!;
+  }
+
+  private send(payload: Uint8Array): void {
+    const length = Buffer.allocUnsafe(4);
+    length.writeUInt32LE(payload.length, 0);
+    this.socket.write(payload.length === 0 ? length : Buffer.concat([length, payload]));
+  }
+
+  /** One access event; returns the number of PDK calls it made. */
+  async event(handle: (sequence: bigint) => Uint8Array, replies: Map<string, Uint8Array>): Promise<number> {
+    this.send(handle(BigInt(++this.sequence)));
+    let calls = 0;
+    for (;;) {
+      const method = await this.next();
+      if (method.length === 0) break;
+      await this.next(); // the arguments
+      calls++;
+      this.send(replies.get(Buffer.from(method).toString('latin1')) ?? new Uint8Array(0));
+    }
+    await this.next(); // the RpcReturn
+    return calls;
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+}
+
+async function measure(name: string, server: Server) {
+  const prefix = mkdtempSync(join(tmpdir(), 'kong-pb-bench-'));
+  const socketPath = join(prefix, server.socket);
+  const child = server.start(prefix);
+  while (!existsSync(socketPath)) await new Promise((resolve) => setTimeout(resolve, 20));
+  await new Promise((resolve) => setTimeout(resolve, 200));
+  // The test kit checks the server once (instance start, one event, no protocol violations).
+  const kong = new ProtobufFakeKong({ socketPath });
+  const instance = await kong.startInstance(server.plugin, {});
+  const check = await kong.runPhase(instance, 'access', ANSWERS);
+  if (check.calls.length !== 3 || kong.violations.length > 0) throw new Error(`${name} failed the check: ${JSON.stringify(check)} ${kong.violations}`);
+  await kong.close();
+  const { RpcCallSchema, StringSchema } = await import('@tributary/kong-rpc/protobuf');
+  const handle = (sequence: bigint) => toBinary(RpcCallSchema, create(RpcCallSchema, { sequence, call: { case: 'cmdHandleEvent', value: { instanceId: instance, eventName: 'access' } } }));
+  const replies = new Map(Object.entries(ANSWERS).map(([method, value]) => [method, toBinary(StringSchema, create(StringSchema, { v: value }))]));
+  const connections = await Promise.all(Array.from({ length: concurrency }, () => LoadConnection.open(socketPath)));
+  const latencies: number[] = [];
+  const warmUntil = Date.now() + 1000;
+  const until = warmUntil + seconds * 1000;
+  let events = 0;
+  const worker = async (connection: LoadConnection) => {
+    while (Date.now() < until) {
+      const start = process.hrtime.bigint();
+      const calls = await connection.event(handle, replies);
+      if (calls !== 3) throw new Error(`${name}: expected 3 PDK calls, got ${calls}`);
+      if (Date.now() >= warmUntil) {
+        latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
+        events++;
+      }
+    }
+  };
+  await new Promise((resolve) => setTimeout(resolve, 100));
+  const pids = [child.pid!, ...childrenOf(child.pid!)];
+  const before = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+  await Promise.all(connections.map(worker));
+  const serverCpu = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - before;
+  for (const connection of connections) connection.close();
+  for (const pid of pids.reverse()) process.kill(pid, process.env.BENCH_PROF ? 'SIGTERM' : 'SIGKILL');
+  latencies.sort((a, b) => a - b);
+  const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(3));
+  const result = {
+    bench: 'kong-protobuf-load',
+    server: name,
+    processes: pids.length,
+    concurrency,
+    seconds,
+    events,
+    eventsPerSec: Math.round(events / seconds),
+    p50Ms: at(0.5),
+    p99Ms: at(0.99),
+    serverCpuUsPerEvent: Number(((serverCpu * 1e6) / events).toFixed(1)),
+  };
+  console.log(JSON.stringify(result));
+  return result;
+}
+
+/** User and system CPU seconds of a process (USER_HZ = 100). */
+function cpuSeconds(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'latin1').split(') ')[1]!.split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+function childrenOf(pid: number): number[] {
+  try {
+    return readFileSync(`/proc/${pid}/task/${pid}/children`, 'latin1').trim().split(/\s+/).filter(Boolean).map(Number);
+  } catch {
+    return [];
+  }
+}
+
+const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+for (const [name, server] of Object.entries(servers)) results[name] = await measure(name, server);
+const js = results['kong-sidecar, JS plugin']!;
+const proxy = results['kong-sidecar proxying the go-pdk plugin']!;
+const go = results["go-pdk plugin's own server"]!;
+console.log(
+  JSON.stringify({
+    bench: 'kong-protobuf-load-summary',
+    jsOnSidecarVsGoServer: Number((js.eventsPerSec / go.eventsPerSec).toFixed(2)),
+    proxyCostOverGoServer: Number((go.eventsPerSec / proxy.eventsPerSec - 1).toFixed(2)),
+    proxyCpuPerEventOverGoServer: Number((proxy.serverCpuUsPerEvent / go.serverCpuUsPerEvent).toFixed(2)),
+  }),
+);
