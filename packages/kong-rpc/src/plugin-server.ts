@@ -4,7 +4,7 @@ import type { EmittedRecord, Phase } from './plugin-definition.js';
 import { PluginEvent, type EventMessage } from './plugin-event.js';
 import { pluginInfo, type PluginInfo } from './plugin-info.js';
 import { loadPluginDirectory, type LoadedPlugin, type PluginInstanceRuntime } from './plugin-loader.js';
-import { silentLogger, type Logger } from '@tributary/base';
+import { silentLogger, TributaryError, type Logger } from '@tributary/base';
 import { noPluginInstance, RpcError } from './kong-rpc-error.js';
 
 /** Something that owns timers (the sidecar passes its engine's scheduler). */
@@ -232,7 +232,9 @@ export class PluginServer {
     return instance.runtime.run(phase, createPdk(call), context, frames).then(
       () => undefined,
       (error: unknown) => {
-        this.log.error(`plugin ${instance.plugin.name} failed in ${phase}: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+        // A plugin's own bug shows its stack; a broken conversation (a go-pdk child gone) says what broke.
+        const detail = TributaryError.isInstance(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+        this.log.error(`plugin ${instance.plugin.name} failed in ${phase}: ${detail}`);
       },
     );
   }

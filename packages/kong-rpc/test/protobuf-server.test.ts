@@ -77,3 +77,27 @@ describe('ProtoBuf:1 server (kong-sidecar --protocol protobuf) with kong-pdk plu
     expect(run.phases[0]!.calls.at(-1)!.args).toEqual(['x-hello-ts', 'hello pb from example.org']);
   });
 });
+
+describe('ProtoBuf:1 server: bad input from Kong', () => {
+  it('closes a connection whose RpcCall does not decode or carries no call, and only that one', async () => {
+    const logs: string[] = [];
+    const log = { debug: () => {}, info: () => {}, warn: (m: string) => void logs.push(m), error: (m: string) => void logs.push(m), child: () => log } as never;
+    await using running = await startPluginServer({ socketPath: join(mkdtempSync(join(tmpdir(), 'pb-bad-')), 'plugins.sock'), plugins: { directory: KONG_PDK_PLUGINS }, protocol: 'protobuf', log });
+    const send = (bytes: Buffer) =>
+      new Promise<string>((resolve) => {
+        const socket = connect(running.socketPath, () => socket.write(bytes));
+        let got = '';
+        socket.on('data', (chunk) => (got += chunk.toString('hex')));
+        socket.on('close', () => resolve(got));
+        socket.on('error', () => {});
+      });
+    // A truncated message (a length-delimited field longer than the frame), and an empty RpcCall.
+    expect(await send(Buffer.from('030000008a0228', 'hex'))).toBe('');
+    expect(await send(Buffer.from('00000000', 'hex'))).toBe('');
+    expect(logs.join('\n')).toMatch(/closing a ProtoBuf:1 connection: an RpcCall that does not decode/);
+    expect(logs.join('\n')).toMatch(/closing a ProtoBuf:1 connection: an RpcCall with no call set/);
+    await using kong = new ProtobufFakeKong({ socketPath: running.socketPath });
+    const run = await kong.runRequest({ plugin: 'conformance', config: { scenario: 'calls' }, phases: ['access'], answers: { 'kong.request.get_header': 'h', 'kong.request.get_path': '/' } });
+    expect(run.errors).toEqual([]);
+  });
+});

@@ -77,10 +77,14 @@ export class GoPdkChild {
     this.process = child;
     const startedAt = Date.now();
     let partial = '';
+    let listening = false;
     child.stderr!.setEncoding('utf8').on('data', (text: string) => {
       const lines = (partial + text).split('\n');
       partial = lines.pop()!;
-      for (const line of lines) if (line !== '') this.log.info(`[${this.name}:${child.pid}] ${line}`);
+      for (const line of lines) {
+        if (line.includes('Listening on socket')) listening = true;
+        if (line !== '') this.log.info(`[${this.name}:${child.pid}] ${line}`);
+      }
     });
     child.on('error', (error) => this.log.error(`go plugin ${this.name}: cannot run ${this.executable}: ${error.message}`));
     child.once('exit', (code, signal) => {
@@ -112,13 +116,17 @@ export class GoPdkChild {
       });
       this.ready = restarted;
     });
-    return this.untilListening(child);
+    return this.untilListening(child, () => listening);
   }
 
-  private async untilListening(child: ChildProcess): Promise<void> {
+  /**
+   * Until the child listens: go-pdk says so on stderr. Probing with a connection would do, but
+   * go-pdk logs `EOF` for every connection that closes unused.
+   */
+  private async untilListening(child: ChildProcess, said: () => boolean): Promise<void> {
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
-      if (await canConnect(this.socketPath)) return;
+      if (said() || (Date.now() > deadline - READY_TIMEOUT_MS / 2 && (await canConnect(this.socketPath)))) return;
       if (child.exitCode !== null || child.signalCode !== null) throw new KongRpcProtocolError(`go plugin ${this.name} exited before it listened on ${this.socketPath}`);
       if (Date.now() > deadline) throw new KongRpcProtocolError(`go plugin ${this.name} did not listen on ${this.socketPath} within ${READY_TIMEOUT_MS / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, 20));
