@@ -15,31 +15,112 @@ const sha512hex = (...parts: Array<string | Uint8Array>) => {
 /** Why a delivery failed (the chunk is retried). */
 export class ForwardError extends Error {}
 
+/** `net.connect_timeout`, `net.io_timeout` and the `net.keepalive*` settings of a target, in milliseconds. */
+export interface ForwardConnectionSettings {
+  readonly connectMs: number;
+  readonly ioMs: number;
+  /** `net.keepalive`: a connection serves the next chunk too. */
+  readonly keepalive: boolean;
+  /** `net.keepalive_idle_timeout`: an idle connection is closed after this long. */
+  readonly idleMs: number;
+  /** `net.keepalive_max_recycle`: chunks one connection carries before it is replaced; 0 is unlimited. */
+  readonly maxRecycle: number;
+}
+
+interface Connection {
+  readonly socket: Socket;
+  readonly messages: MessageReader;
+  /** Chunks it carried (Fluent Bit's `ka_count`). */
+  uses: number;
+  idle: NodeJS.Timeout | undefined;
+}
+
 /**
- * One connection to a forward peer for one chunk: connect (TCP, TLS or a Unix socket), run the
- * secure-forward handshake when a shared key is set (HELO → PING → PONG, the server's digest
- * checked), write each payload (one in Forward mode, one per record in Message mode) and, with
- * acks, wait for its `{"ack": chunkId}` before the next. Resolves when the peer has them all;
- * rejects with a ForwardError saying what went wrong.
+ * The connections to one forward peer, kept alive between chunks as Fluent Bit's upstream keeps
+ * them (`net.keepalive`, on by default): a chunk takes an idle connection or opens one —
+ * connect (TCP, TLS or a Unix socket) and, when a shared key is set, the secure-forward
+ * handshake (HELO → PING → PONG, the server's digest checked), which a kept connection does not
+ * repeat — writes each payload (one in Forward mode, one per record in Message mode) and, with
+ * acks, waits for its `{"ack": chunkId}` before the next. A connection that failed is closed,
+ * never reused; an idle one closes after `net.keepalive_idle_timeout`, and one that carried
+ * `net.keepalive_max_recycle` chunks is replaced.
  */
-export async function deliverForward(target: ForwardTarget, payloads: readonly ForwardPayload[], timeouts: { connectMs: number; ioMs: number }): Promise<void> {
-  const socket = await open(target, timeouts.connectMs);
-  const messages = new MessageReader(socket, timeouts.ioMs);
-  try {
-    if (target.sharedKey !== undefined) await handshake(target, target.sharedKey, socket, messages);
-    for (const { bytes, chunkId } of payloads) {
-      await new Promise<void>((resolve, reject) => socket.write(bytes, (error) => (error ? reject(new ForwardError(`write failed: ${error.message}`)) : resolve())));
-      if (chunkId === undefined) continue;
-      const ack = await messages.next('the ack');
-      const value = typeof ack === 'object' && ack !== null && !Array.isArray(ack) ? (ack as Record<string, unknown>).ack : undefined;
-      if (value !== chunkId) throw new ForwardError(`the ack does not match the chunk sent (got ${JSON.stringify(value ?? ack)})`);
+export class ForwardConnections {
+  private readonly idle: Connection[] = [];
+  /** Connections opened so far (for tests and logs). */
+  opened = 0;
+
+  constructor(
+    readonly target: ForwardTarget,
+    private readonly settings: ForwardConnectionSettings,
+  ) {}
+
+  /** Delivers one chunk's payloads; rejects with a ForwardError saying what went wrong. */
+  async deliver(payloads: readonly ForwardPayload[]): Promise<void> {
+    const connection = this.takeIdle() ?? (await this.open());
+    try {
+      for (const { bytes, chunkId } of payloads) {
+        await new Promise<void>((resolve, reject) => connection.socket.write(bytes, (error) => (error ? reject(new ForwardError(`write failed: ${error.message}`)) : resolve())));
+        if (chunkId === undefined) continue;
+        const ack = await connection.messages.next('the ack');
+        const value = typeof ack === 'object' && ack !== null && !Array.isArray(ack) ? (ack as Record<string, unknown>).ack : undefined;
+        if (value !== chunkId) throw new ForwardError(`the ack does not match the chunk sent (got ${JSON.stringify(value ?? ack)})`);
+      }
+    } catch (error) {
+      connection.socket.destroy();
+      throw error;
     }
-  } finally {
-    socket.destroy();
+    this.release(connection);
+  }
+
+  /** Closes every idle connection (the output exits). */
+  close(): void {
+    for (const connection of this.idle.splice(0)) {
+      clearTimeout(connection.idle);
+      connection.socket.destroy();
+    }
+  }
+
+  private takeIdle(): Connection | undefined {
+    for (let connection = this.idle.pop(); connection !== undefined; connection = this.idle.pop()) {
+      clearTimeout(connection.idle);
+      if (!connection.socket.destroyed && connection.messages.usable) return connection;
+      connection.socket.destroy();
+    }
+    return undefined;
+  }
+
+  private async open(): Promise<Connection> {
+    const socket = await connectTo(this.target, this.settings.connectMs);
+    this.opened++;
+    const connection: Connection = { socket, messages: new MessageReader(socket, this.settings.ioMs), uses: 0, idle: undefined };
+    try {
+      if (this.target.sharedKey !== undefined) await handshake(this.target, this.target.sharedKey, socket, connection.messages);
+    } catch (error) {
+      socket.destroy();
+      throw error;
+    }
+    return connection;
+  }
+
+  private release(connection: Connection): void {
+    connection.uses++;
+    const { keepalive, maxRecycle, idleMs } = this.settings;
+    if (!keepalive || (maxRecycle > 0 && connection.uses >= maxRecycle) || !connection.messages.usable) {
+      connection.socket.destroy();
+      return;
+    }
+    connection.idle = setTimeout(() => {
+      const at = this.idle.indexOf(connection);
+      if (at >= 0) this.idle.splice(at, 1);
+      connection.socket.destroy();
+    }, idleMs);
+    connection.idle.unref();
+    this.idle.push(connection);
   }
 }
 
-function open(target: ForwardTarget, connectMs: number): Promise<Socket> {
+function connectTo(target: ForwardTarget, connectMs: number): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const onConnect = () => {
       socket.setTimeout(0);
@@ -113,6 +194,11 @@ class MessageReader {
     };
     socket.on('error', (error) => fail(new ForwardError(`connection error: ${error.message}`)));
     socket.on('close', () => fail(new ForwardError('the peer closed the connection')));
+  }
+
+  /** Whether the connection is still open with nothing unread (a kept connection must be). */
+  get usable(): boolean {
+    return this.failure === undefined && this.buffer.length === 0;
   }
 
   async next(what: string): Promise<unknown> {

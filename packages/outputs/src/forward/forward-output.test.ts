@@ -1,5 +1,5 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo, type Server, type Socket } from 'node:net';
+import { connect, createServer, type AddressInfo, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -32,6 +32,13 @@ async function aggregator(properties: Record<string, string> = {}) {
   };
   cleanup.push(stop);
   return { port, run, stop, received: () => (run.engine.flush(), run.events()) };
+}
+
+/** Our forward input again on `port` (a restarted aggregator). */
+async function aggregatorOn(port: number) {
+  const run = await startInput(forwardInput, {}, { coreProperties: { listen: '127.0.0.1', port: String(port) } });
+  cleanup.push(() => run.engine.stop());
+  return { port, run, stop: () => run.engine.stop(), received: () => (run.engine.flush(), run.events()) };
 }
 
 /** A sender: manual input → forward output with these properties. */
@@ -177,6 +184,52 @@ describe('forward output → a forward peer on loopback', () => {
     expect([...counts.values()].every((count) => count >= 1 && count <= 2)).toBe(true);
     expect(b.run.events().length).toBeGreaterThan(0);
     expect(a.received().length).toBeGreaterThan(b.run.events().length);
+  });
+
+  it('keeps a connection alive across chunks (net.keepalive, on by default), handshakes once on it, and replaces it per net.keepalive_max_recycle', async () => {
+    const peer = await aggregator({ shared_key: 'k' });
+    // A relay in front of the aggregator counts the connections the sender opens.
+    let connections = 0;
+    const relay = createServer((socket) => {
+      connections++;
+      const upstream = connect(peer.port, '127.0.0.1');
+      socket.pipe(upstream).pipe(socket);
+      socket.on('error', () => upstream.destroy());
+      upstream.on('error', () => socket.destroy());
+    });
+    await new Promise<void>((resolve) => relay.listen(0, '127.0.0.1', resolve));
+    cleanup.push(() => new Promise((resolve) => relay.close(resolve)));
+    const port = String((relay.address() as AddressInfo).port);
+    const chunks = async (core: Record<string, string>, count: number) => {
+      const before = connections;
+      const { input, engine } = await sender({ shared_key: 'k', self_hostname: 'edge', require_ack_response: 'on' }, { host: '127.0.0.1', port, ...core });
+      const received = peer.received().length;
+      for (let i = 0; i < count; i++) {
+        input.append({ n: i });
+        engine.flush();
+        await until(() => peer.received().length === received + i + 1);
+      }
+      await engine.stop();
+      return connections - before;
+    };
+    expect(await chunks({}, 3)).toBe(1);
+    expect(await chunks({ 'net.keepalive': 'off' }, 3)).toBe(3);
+    expect(await chunks({ 'net.keepalive_max_recycle': '2' }, 3)).toBe(2);
+  });
+
+  it('opens a new connection when the peer closed the kept one, losing nothing', async () => {
+    let peer = await aggregator();
+    const { input, engine } = await sender({ require_ack_response: 'on' }, { host: '127.0.0.1', port: String(peer.port) });
+    input.append({ n: 1 });
+    engine.flush();
+    await until(() => peer.received().length === 1);
+    const port = peer.port;
+    await peer.stop(); // the kept connection goes with it
+    peer = await aggregatorOn(port);
+    input.append({ n: 2 });
+    engine.flush();
+    await until(() => peer.received().length === 1);
+    expect(peer.received()[0]!.body).toEqual({ n: 2 });
   });
 
   it('refuses bad settings with the fix', async () => {

@@ -2,7 +2,7 @@ import { dirname, isAbsolute, resolve } from 'node:path';
 import { messageOf } from '@tributary/base';
 import { readUpstreamFile } from '@tributary/config';
 import { CoreError, defineOutput, resolveNetwork, type TlsSettings } from '@tributary/core';
-import { deliverForward, ForwardError, where } from './forward-client.js';
+import { ForwardConnections, ForwardError, where } from './forward-client.js';
 import { forwardPayload, messagePayloads } from './forward-payload.js';
 import { forwardTarget, nodeSettings, type ForwardTarget } from './forward-target.js';
 
@@ -50,21 +50,32 @@ export const forwardOutput = defineOutput({
     } else {
       targets = [forwardTarget(name, { host: net.address, port: net.port, unixPath: config.unix_path, tls: net.tls as TlsSettings }, config, name)];
     }
-    const timeouts = { connectMs: net.connectTimeout * 1000, ioMs: net.ioTimeout * 1000 };
+    const settings = {
+      connectMs: net.connectTimeout * 1000,
+      ioMs: net.ioTimeout * 1000,
+      keepalive: net.keepalive,
+      idleMs: net.keepaliveIdleTimeout * 1000,
+      maxRecycle: net.keepaliveMaxRecycle,
+    };
+    const pools = targets.map((target) => new ForwardConnections(target, settings));
     let next = 0;
     return {
       async flush(chunk) {
         // Round-robin per flush, as flb_upstream_ha_node_get: a retry goes to the next node.
-        const target = targets[next++ % targets.length]!;
+        const pool = pools[next++ % pools.length]!;
+        const { target } = pool;
         try {
           const payloads = target.messageMode ? messagePayloads(target, chunk.tag, chunk.data) : [await forwardPayload(target, chunk.tag, chunk.data, chunk.records)];
-          await deliverForward(target, payloads, timeouts);
+          await pool.deliver(payloads);
           return 'ok';
         } catch (error) {
           if (!(error instanceof ForwardError)) throw new CoreError('INVALID_RECORD', `${name}: cannot forward the chunk: ${messageOf(error)}`, { cause: error });
           log.error(`${target.name === name ? '' : `node '${target.name}' `}${where(target)}: ${error.message}; the chunk will be retried`);
           return 'retry';
         }
+      },
+      exit() {
+        for (const pool of pools) pool.close();
       },
     };
   },
