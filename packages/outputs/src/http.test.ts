@@ -1,4 +1,4 @@
-import { createServer, type IncomingMessage, type Server } from 'node:http';
+import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { gunzipSync } from 'node:zlib';
 import { decode } from '@msgpack/msgpack';
@@ -155,6 +155,29 @@ describe('http output against a real HTTP server', () => {
     expect((await run(last.port, [['body_key', '$payload'], ['headers_key', '$meta']], [{ payload: 'x', meta: {} }, { payload: 'y' }])).metrics).toMatchObject({ errors: 1, droppedRecords: 2 });
     expect(last.received.map((request) => request.body.toString())).toEqual(['x']);
     await expect(run(1, [['body_key', '$payload']], [])).rejects.toThrow(/when setting body_key, headers_key is also required/);
+  });
+
+  it('proxy: sends each request through a real HTTP proxy in absolute form, with Host and Proxy-Connection as Fluent Bit writes them', async () => {
+    const destination = await httpServer();
+    const seen: Array<{ line: string; host: string | undefined; proxyConnection: string | undefined }> = [];
+    // A forward proxy: what it gets for http://host:port/path it sends on to that host.
+    const proxy = createServer((req, res) => {
+      seen.push({ line: `${req.method} ${req.url}`, host: req.headers.host, proxyConnection: req.headers['proxy-connection'] as string | undefined });
+      const url = new URL(req.url!);
+      const upstream = httpRequest({ host: url.hostname, port: url.port, path: url.pathname, method: req.method, headers: req.headers }, (answer) => {
+        res.writeHead(answer.statusCode!, answer.headers);
+        answer.pipe(res);
+      });
+      req.pipe(upstream);
+    });
+    servers.push(proxy);
+    await new Promise<void>((resolve) => proxy.listen(0, '127.0.0.1', resolve));
+    const proxyPort = (proxy.address() as AddressInfo).port;
+    const { metrics } = await run(destination.port, [['uri', '/in'], ['format', 'json_lines'], ['proxy', `http://127.0.0.1:${proxyPort}`]], [{ a: 1 }]);
+    expect(metrics.procRecords).toBe(1);
+    expect(seen).toEqual([{ line: `POST http://127.0.0.1:${destination.port}/in`, host: `127.0.0.1:${destination.port}`, proxyConnection: 'KeepAlive' }]);
+    expect(destination.received.map((r) => [r.url, JSON.parse(r.body.toString()).a])).toEqual([['/in', 1]]);
+    await expect(run(destination.port, [['proxy', 'socks5://127.0.0.1:1080']], [])).rejects.toThrow("proxy 'socks5://127.0.0.1:1080' is not an http:// URL. Write it as http://host:port.");
   });
 
   it('refuses another format, another compression and another method with the fix', async () => {

@@ -53,6 +53,7 @@ export const httpOutput = defineOutput({
     'http.response_timeout': { type: 'time', default: '60s', description: 'the longest wait for a response' },
     body_key: { type: 'string', description: 'record accessor ($key) of a string sent as the body of one request per record (needs headers_key)' },
     headers_key: { type: 'string', description: 'record accessor ($key) of a map of string headers sent with that request (needs body_key)' },
+    proxy: { type: 'string', description: 'http://host:port: send every request through this HTTP proxy' },
   },
   init(ctx) {
     const { config, name, net } = ctx;
@@ -89,10 +90,17 @@ export const httpOutput = defineOutput({
     const agent = net.tls.enabled ? new HttpsAgent({ ...agentOptions, ...tlsClientOptions(net.tls) }) : new HttpAgent(agentOptions);
     const request = net.tls.enabled ? httpsRequest : httpRequest;
     const where = `${net.tls.enabled ? 'https' : 'http'}://${net.address}:${net.port}${path}`;
+    // Through a proxy (out_http's `proxy`), the connection is to the proxy and the request line
+    // names the destination in absolute form, as Fluent Bit's HTTP client writes it.
+    const proxy = config.proxy === undefined ? undefined : proxyOf(name, config.proxy);
+    const target: { host: string; port: number; path: string; extra: Record<string, string> } =
+      proxy === undefined
+        ? { host: net.address, port: net.port, path, extra: {} }
+        : { host: proxy.host, port: proxy.port, path: `http://${net.address}:${net.port}${path}`, extra: { Host: `${net.address}:${net.port}`, 'Proxy-Connection': 'KeepAlive' } };
 
     const headersFor = (tag: string, size: number, recordHeaders?: ReadonlyArray<[string, string]>): OutgoingHttpHeaders => {
       // Fluent Bit's order: Content-Type (or a record's own headers), the tag header, Content-Encoding, Authorization, User-Agent, then Header entries.
-      const headers: Record<string, string | string[]> = recordHeaders === undefined ? { 'Content-Type': CONTENT_TYPE[format] } : Object.fromEntries(recordHeaders);
+      const headers: Record<string, string | string[]> = { ...target.extra, ...(recordHeaders === undefined ? { 'Content-Type': CONTENT_TYPE[format] } : Object.fromEntries(recordHeaders)) };
       if (config.header_tag) headers[config.header_tag] = tag;
       if (compress) headers['Content-Encoding'] = 'gzip';
       if (config.http_user !== undefined) headers.Authorization = `Basic ${Buffer.from(`${config.http_user}:${config.http_passwd}`).toString('base64')}`;
@@ -108,7 +116,7 @@ export const httpOutput = defineOutput({
     const send = (body: Uint8Array, tag: string, recordHeaders?: ReadonlyArray<[string, string]>): Promise<FlushResult> =>
       new Promise((resolve) => {
         const req = request(
-          { agent, host: net.address, port: net.port, path, method, headers: headersFor(tag, body.length, recordHeaders), timeout: config['http.response_timeout'] * 1000 },
+          { agent, host: target.host, port: target.port, path: target.path, method, headers: headersFor(tag, body.length, recordHeaders), timeout: config['http.response_timeout'] * 1000 },
           (res: IncomingMessage) => {
             const parts: Buffer[] = [];
             res.on('data', (part: Buffer) => parts.push(part));
@@ -210,4 +218,16 @@ function perRecordRequest(record: RecordMap, keys: { body: RecordAccessor; heade
     return undefined;
   }
   return { body, headers };
+}
+
+/** `proxy http://host:port` (the port defaults to 80, as Fluent Bit's URL split gives it). */
+function proxyOf(name: string, text: string): { host: string; port: number } {
+  let url: URL;
+  try {
+    url = new URL(text);
+  } catch {
+    throw new CoreError('INVALID_PROPERTY', `${name}: could not parse proxy parameter: '${text}'. Write it as http://host:port.`);
+  }
+  if (url.protocol !== 'http:' && url.protocol !== 'https:') throw new CoreError('INVALID_PROPERTY', `${name}: proxy '${text}' is not an http:// URL. Write it as http://host:port.`);
+  return { host: url.hostname, port: url.port === '' ? 80 : Number(url.port) };
 }
