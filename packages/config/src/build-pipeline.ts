@@ -38,8 +38,8 @@ export interface BuildOptions {
   fsys?: ConfigFileSystem;
 }
 
-/** Keys of an `[OUTPUT]` the core consumes and the plugin never sees (`flb_output_set_property`). */
-const OUTPUT_CORE_KEY = /^(host|port|ipv6|log_suppress_interval|storage\.total_limit_size|net\..*|oauth2.*|tls|tls\..*|_debug\..*)$/;
+/** Keys of an `[OUTPUT]` the core consumes and the plugin never sees (`flb_output_set_property`); `oauth2.*` belong to the plugins that declare them (out_http). */
+const OUTPUT_CORE_KEY = /^(host|port|ipv6|log_suppress_interval|storage\.total_limit_size|net\..*|tls|tls\..*|_debug\..*)$/;
 /** Keys of an `[INPUT]` the core consumes (`flb_input_set_property`). */
 const INPUT_CORE_KEY =
   /^(routable|listen|host|port|ipv6|log_suppress_interval|storage\.type|storage\.pause_on_chunks_overlimit|threaded|thread\.ring_buffer\..*|rate_window|rate_gate.*|net\..*|oauth2.*|tls|tls\..*)$/;

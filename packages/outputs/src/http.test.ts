@@ -7,6 +7,7 @@ import { Engine, type Property } from '@tributary/core';
 import { manualInput } from '@tributary/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpOutput } from './http.js';
+import { OAuth2Token } from './oauth2-client.js';
 
 interface Received {
   method: string;
@@ -178,6 +179,53 @@ describe('http output against a real HTTP server', () => {
     expect(seen).toEqual([{ line: `POST http://127.0.0.1:${destination.port}/in`, host: `127.0.0.1:${destination.port}`, proxyConnection: 'KeepAlive' }]);
     expect(destination.received.map((r) => [r.url, JSON.parse(r.body.toString()).a])).toEqual([['/in', 1]]);
     await expect(run(destination.port, [['proxy', 'socks5://127.0.0.1:1080']], [])).rejects.toThrow("proxy 'socks5://127.0.0.1:1080' is not an http:// URL. Write it as http://host:port.");
+  });
+
+  it('oauth2: a client-credentials token from a real token endpoint as Bearer, kept while valid, refreshed and resent once on a 401', async () => {
+    let issued = 0;
+    const tokenRequests: Array<{ authorization: string | undefined; form: string }> = [];
+    const tokens = createServer((req, res) => {
+      const parts: Buffer[] = [];
+      req.on('data', (part: Buffer) => parts.push(part));
+      req.on('end', () => {
+        tokenRequests.push({ authorization: req.headers.authorization, form: Buffer.concat(parts).toString() });
+        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ access_token: `t${++issued}`, token_type: 'Bearer', expires_in: 3600 }));
+      });
+    });
+    servers.push(tokens);
+    await new Promise<void>((resolve) => tokens.listen(0, '127.0.0.1', resolve));
+    const tokenUrl = `http://127.0.0.1:${(tokens.address() as AddressInfo).port}/oauth/token`;
+    // The destination refuses the first token it sees (revoked), then takes the next.
+    const seen: string[] = [];
+    const destination = createServer((req, res) => {
+      req.resume();
+      req.on('end', () => {
+        seen.push(req.headers.authorization ?? '');
+        res.writeHead(req.headers.authorization === seen[0] ? 401 : 200).end();
+      });
+    });
+    servers.push(destination);
+    await new Promise<void>((resolve) => destination.listen(0, '127.0.0.1', resolve));
+    const port = (destination.address() as AddressInfo).port;
+    const oauth = [['oauth2.enable', 'on'], ['oauth2.token_url', tokenUrl], ['oauth2.client_id', 'id'], ['oauth2.client_secret', 's e'], ['oauth2.scope', 'logs:write'], ['http_user', 'ignored']] as Array<[string, string]>;
+    const { metrics, logs } = await run(port, oauth, [{ a: 1 }]);
+    expect(metrics.procRecords).toBe(1);
+    expect(logs).not.toContain('HTTP status=401');
+    expect(seen).toEqual(['Bearer t1', 'Bearer t2']);
+    expect(tokenRequests[0]).toEqual({ authorization: `Basic ${Buffer.from('id:s e').toString('base64')}`, form: 'grant_type=client_credentials&scope=logs%3Awrite' });
+    // A token is kept until refresh_skew seconds before its expires_in (less a tenth) runs out.
+    const token = new OAuth2Token({ tokenUrl, clientId: 'id', clientSecret: 's', scope: undefined, audience: undefined, resource: undefined, authMethod: 'basic', userAgent: 'ua', refreshSkew: 60, timeout: 0 });
+    const before = tokenRequests.length;
+    expect(await token.get()).toBe(await token.get());
+    expect(tokenRequests.length).toBe(before + 1);
+    await token.get(true);
+    expect(tokenRequests.length).toBe(before + 2);
+    const posted = await run(port, [...oauth, ['oauth2.auth_method', 'post']], [{ a: 3 }]);
+    expect(posted.metrics.procRecords).toBe(1);
+    expect(tokenRequests.at(-1)).toEqual({ authorization: undefined, form: 'grant_type=client_credentials&scope=logs%3Awrite&client_id=id&client_secret=s+e' });
+    await expect(run(port, [...oauth, ['oauth2.auth_method', 'private_key_jwt']], [])).rejects.toThrow('oauth2.auth_method private_key_jwt is not supported by Tributary: use basic or post.');
+    const down = await run(port, [['oauth2.enable', 'on'], ['oauth2.token_url', 'http://127.0.0.1:1/token'], ['oauth2.client_id', 'i'], ['oauth2.client_secret', 's']], [{ a: 4 }]);
+    expect(down.logs).toMatch(/\[oauth2\] cannot get a token from http:\/\/127.0.0.1:1\/token: .*; the chunk will be retried/);
   });
 
   it('refuses another format, another compression and another method with the fix', async () => {

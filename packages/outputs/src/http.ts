@@ -6,6 +6,7 @@ import { compileRecordAccessor, CoreError, defineOutput, forEachRawEvent, Record
 import { splitHeader, statusResult } from './http-status.js';
 import { DEFAULT_GELF_FIELDS, GelfError, gelfRecords, type GelfFields } from './gelf.js';
 import { JSON_DATE_CONFIG, jsonDateSettings, jsonRecords } from './json-records.js';
+import { OAUTH2_CONFIG, oauth2Settings, OAuth2Token } from './oauth2-client.js';
 import { tlsClientOptions } from './tls-client.js';
 
 const gzip = promisify(gzipCallback);
@@ -54,6 +55,7 @@ export const httpOutput = defineOutput({
     body_key: { type: 'string', description: 'record accessor ($key) of a string sent as the body of one request per record (needs headers_key)' },
     headers_key: { type: 'string', description: 'record accessor ($key) of a map of string headers sent with that request (needs body_key)' },
     proxy: { type: 'string', description: 'http://host:port: send every request through this HTTP proxy' },
+    ...OAUTH2_CONFIG,
   },
   init(ctx) {
     const { config, name, net } = ctx;
@@ -113,10 +115,37 @@ export const httpOutput = defineOutput({
       return headers;
     };
 
-    const send = (body: Uint8Array, tag: string, recordHeaders?: ReadonlyArray<[string, string]>): Promise<FlushResult> =>
-      new Promise((resolve) => {
+    const oauth2 = oauth2Settings(name, config);
+    const token = oauth2 === undefined ? undefined : new OAuth2Token(oauth2);
+
+    /**
+     * One request; with OAuth2 (`flb_http_do_with_oauth2`) it carries `Authorization: Bearer`
+     * in place of any other, and a 401 refreshes the token and sends it once more.
+     */
+    const send = async (body: Uint8Array, tag: string, recordHeaders?: ReadonlyArray<[string, string]>): Promise<FlushResult> => {
+      if (token === undefined) return (await sendOnce(body, headersFor(tag, body.length, recordHeaders))).result;
+      for (let attempt = 0; ; attempt++) {
+        let bearer: string;
+        try {
+          bearer = await token.get(attempt > 0);
+        } catch (error) {
+          ctx.log.error(`${(error as Error).message}; the chunk will be retried`);
+          return 'retry';
+        }
+        const headers = { ...headersFor(tag, body.length, recordHeaders), Authorization: `Bearer ${bearer}` };
+        const { result, status } = await sendOnce(body, headers, attempt === 0);
+        if (status !== 401 || attempt > 0) return result;
+        ctx.log.info('401 received; refreshing OAuth2 token and retrying once');
+        token.invalidate();
+      }
+    };
+
+    /** Sends one request; `quiet401` leaves a 401 unlogged (OAuth2 will try once more). */
+    const sendOnce = (body: Uint8Array, headers: OutgoingHttpHeaders, quiet401 = false): Promise<{ result: FlushResult; status: number }> =>
+      new Promise((done) => {
+        const resolve = (result: FlushResult, status = 0) => done({ result, status });
         const req = request(
-          { agent, host: target.host, port: target.port, path: target.path, method, headers: headersFor(tag, body.length, recordHeaders), timeout: config['http.response_timeout'] * 1000 },
+          { agent, host: target.host, port: target.port, path: target.path, method, headers, timeout: config['http.response_timeout'] * 1000 },
           (res: IncomingMessage) => {
             const parts: Buffer[] = [];
             res.on('data', (part: Buffer) => parts.push(part));
@@ -125,9 +154,9 @@ export const httpOutput = defineOutput({
               const status = res.statusCode ?? 0;
               const result = statusResult(status);
               const payload = config.log_response_payload ? Buffer.concat(parts).toString('utf8') : '';
-              if (result === 'ok') ctx.log.debug(`${net.address}:${net.port}, HTTP status=${status}${payload ? `\n${payload}` : ''}`);
+              if (result === 'ok' || (status === 401 && quiet401)) ctx.log.debug(`${net.address}:${net.port}, HTTP status=${status}${payload ? `\n${payload}` : ''}`);
               else ctx.log.error(`${net.address}:${net.port}, HTTP status=${status}${payload ? `\n${payload}` : ''}${result === 'error' ? ' (the chunk is dropped: Fluent Bit does not retry a 4xx)' : ''}`);
-              resolve(result);
+              resolve(result, status);
             });
           },
         );
