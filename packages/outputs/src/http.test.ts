@@ -1,5 +1,8 @@
 import { createServer, request as httpRequest, type IncomingMessage, type Server } from 'node:http';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { decode } from '@msgpack/msgpack';
 import { createLogger } from '@tributary/base';
@@ -8,6 +11,7 @@ import { manualInput } from '@tributary/core/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import { httpOutput } from './http.js';
 import { OAuth2Token } from './oauth2-client.js';
+import { signV4 } from './aws-sigv4.js';
 
 interface Received {
   method: string;
@@ -226,6 +230,46 @@ describe('http output against a real HTTP server', () => {
     await expect(run(port, [...oauth, ['oauth2.auth_method', 'private_key_jwt']], [])).rejects.toThrow('oauth2.auth_method private_key_jwt is not supported by Tributary: use basic or post.');
     const down = await run(port, [['oauth2.enable', 'on'], ['oauth2.token_url', 'http://127.0.0.1:1/token'], ['oauth2.client_id', 'i'], ['oauth2.client_secret', 's']], [{ a: 4 }]);
     expect(down.logs).toMatch(/\[oauth2\] cannot get a token from http:\/\/127.0.0.1:1\/token: .*; the chunk will be retried/);
+  });
+
+  it('aws_auth: signs each request with SigV4 from the shared credentials file, the destination recomputing the signature from what it got', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'aws-'));
+    writeFileSync(join(dir, 'credentials'), '[default]\naws_access_key_id = AKIDDEFAULT\naws_secret_access_key = nope\n\n[logs]\naws_access_key_id = AKIDLOGS\naws_secret_access_key = s3cret\naws_session_token = tok\n');
+    const saved = { file: process.env.AWS_SHARED_CREDENTIALS_FILE, key: process.env.AWS_ACCESS_KEY_ID };
+    process.env.AWS_SHARED_CREDENTIALS_FILE = join(dir, 'credentials');
+    delete process.env.AWS_ACCESS_KEY_ID;
+    try {
+      const verdicts: boolean[] = [];
+      const destination = createServer((req, res) => {
+        const parts: Buffer[] = [];
+        req.on('data', (part: Buffer) => parts.push(part));
+        req.on('end', () => {
+          const headers: Record<string, string> = {};
+          for (let i = 0; i < req.rawHeaders.length; i += 2) {
+            const key = req.rawHeaders[i]!;
+            if (!['authorization', 'x-amz-date', 'x-amz-security-token', 'connection'].includes(key.toLowerCase())) headers[key] = req.rawHeaders[i + 1]!;
+          }
+          const date = req.headers['x-amz-date'] as string;
+          const at = new Date(`${date.slice(0, 4)}-${date.slice(4, 6)}-${date.slice(6, 8)}T${date.slice(9, 11)}:${date.slice(11, 13)}:${date.slice(13, 15)}Z`);
+          const expected = signV4({ method: req.method!, path: req.url!, headers, body: Buffer.concat(parts) }, { accessKeyId: 'AKIDLOGS', secretAccessKey: 's3cret', sessionToken: 'tok' }, 'eu-west-1', 'es', at);
+          verdicts.push(expected.Authorization === req.headers.authorization && req.headers['x-amz-security-token'] === 'tok');
+          res.writeHead(200).end();
+        });
+      });
+      servers.push(destination);
+      await new Promise<void>((resolve) => destination.listen(0, '127.0.0.1', resolve));
+      const port = (destination.address() as AddressInfo).port;
+      const { metrics } = await run(port, [['aws_auth', 'on'], ['aws_service', 'es'], ['aws_region', 'eu-west-1'], ['aws_profile', 'logs'], ['uri', '/_bulk'], ['header', 'X-Extra a  b']], [{ a: 1 }]);
+      expect(metrics.procRecords).toBe(1);
+      expect(verdicts).toEqual([true]);
+      const missing = await run(port, [['aws_auth', 'on'], ['aws_service', 'es'], ['aws_region', 'eu-west-1'], ['aws_profile', 'absent']], [{ a: 2 }]);
+      expect(missing.logs).toContain(`could not sign request with sigv4: no AWS credentials: set AWS_ACCESS_KEY_ID and AWS_SECRET_ACCESS_KEY, or put profile 'absent' in ${join(dir, 'credentials')}`);
+      await expect(run(port, [['aws_auth', 'on'], ['aws_service', 'es']], [])).rejects.toThrow('aws_auth requires aws_service and aws_region to be set');
+    } finally {
+      if (saved.file === undefined) delete process.env.AWS_SHARED_CREDENTIALS_FILE;
+      else process.env.AWS_SHARED_CREDENTIALS_FILE = saved.file;
+      if (saved.key !== undefined) process.env.AWS_ACCESS_KEY_ID = saved.key;
+    }
   });
 
   it('refuses another format, another compression and another method with the fix', async () => {

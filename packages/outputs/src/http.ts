@@ -6,6 +6,8 @@ import { compileRecordAccessor, CoreError, defineOutput, forEachRawEvent, Record
 import { splitHeader, statusResult } from './http-status.js';
 import { DEFAULT_GELF_FIELDS, GelfError, gelfRecords, type GelfFields } from './gelf.js';
 import { JSON_DATE_CONFIG, jsonDateSettings, jsonRecords } from './json-records.js';
+import { awsCredentials } from './aws-credentials.js';
+import { signV4 } from './aws-sigv4.js';
 import { OAUTH2_CONFIG, oauth2Settings, OAuth2Token } from './oauth2-client.js';
 import { tlsClientOptions } from './tls-client.js';
 
@@ -56,6 +58,13 @@ export const httpOutput = defineOutput({
     headers_key: { type: 'string', description: 'record accessor ($key) of a map of string headers sent with that request (needs body_key)' },
     proxy: { type: 'string', description: 'http://host:port: send every request through this HTTP proxy' },
     ...OAUTH2_CONFIG,
+    aws_auth: { type: 'bool', default: 'false', description: 'sign requests with AWS SigV4' },
+    aws_service: { type: 'string', description: 'the AWS service code SigV4 signs for (es, aps ...)' },
+    aws_region: { type: 'string', description: 'the AWS region SigV4 signs for' },
+    aws_profile: { type: 'string', description: 'the profile of the shared credentials file (default AWS_PROFILE, then default)' },
+    aws_role_arn: { type: 'string', description: 'a role to assume through STS', unsupported: 'credentials come from the environment or the shared credentials file' },
+    aws_external_id: { type: 'string', description: 'the external id of aws_role_arn', unsupported: 'roles are not assumed' },
+    aws_sts_endpoint: { type: 'string', description: 'the STS endpoint of aws_role_arn', unsupported: 'roles are not assumed' },
   },
   init(ctx) {
     const { config, name, net } = ctx;
@@ -117,12 +126,34 @@ export const httpOutput = defineOutput({
 
     const oauth2 = oauth2Settings(name, config);
     const token = oauth2 === undefined ? undefined : new OAuth2Token(oauth2);
+    if (config.aws_auth && (config.aws_service === undefined || config.aws_region === undefined)) {
+      throw new CoreError('INVALID_PROPERTY', `${name}: aws_auth requires aws_service and aws_region to be set, e.g. 'aws_service es' and 'aws_region us-east-1'.`);
+    }
+    // The Host header SigV4 signs, as Fluent Bit's HTTP client writes it (no port for TLS on 443).
+    const hostHeader = net.tls.enabled && net.port === 443 ? net.address : `${net.address}:${net.port}`;
+    /** `aws_auth`: the headers signed with SigV4 (credentials read afresh), or undefined and the reason logged. */
+    const signed = (headers: OutgoingHttpHeaders, body: Uint8Array): OutgoingHttpHeaders | undefined => {
+      let credentials;
+      try {
+        credentials = awsCredentials(config.aws_profile);
+      } catch (error) {
+        ctx.log.error(`could not sign request with sigv4: ${(error as Error).message}; the chunk will be retried`);
+        return undefined;
+      }
+      const flat: Record<string, string> = { Host: hostHeader };
+      for (const [key, value] of Object.entries(headers)) if (value !== undefined) flat[key] = Array.isArray(value) ? value.join(',') : String(value);
+      return signV4({ method, path, headers: flat, body }, credentials, config.aws_region!, config.aws_service!, new Date());
+    };
 
     /**
      * One request; with OAuth2 (`flb_http_do_with_oauth2`) it carries `Authorization: Bearer`
      * in place of any other, and a 401 refreshes the token and sends it once more.
      */
     const send = async (body: Uint8Array, tag: string, recordHeaders?: ReadonlyArray<[string, string]>): Promise<FlushResult> => {
+      if (config.aws_auth) {
+        const headers = signed(headersFor(tag, body.length, recordHeaders), body);
+        return headers === undefined ? 'retry' : (await sendOnce(body, headers)).result;
+      }
       if (token === undefined) return (await sendOnce(body, headersFor(tag, body.length, recordHeaders))).result;
       for (let attempt = 0; ; attempt++) {
         let bearer: string;
