@@ -9,6 +9,14 @@ import type { Task } from './task.js';
 export const CHUNK_MAX_BYTES = 2_048_000;
 
 /**
+ * The records of a chunk that is down could not be read back from its file (an I/O error, a
+ * file changed under it): the flush is retried, as Fluent Bit spends a delivery attempt on it.
+ */
+export class ChunkUnavailableError extends Error {
+  override readonly name = 'ChunkUnavailableError';
+}
+
+/**
  * Records of one input instance and one tag, encoded back to back in Fluent Bit's event format.
  * A chunk is "up" while its records are in memory; a sealed chunk of a filesystem input may be
  * put "down" (Fluent Bit's `cio_chunk_down`): its records are then only in its file, read back

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync } from 'node:fs';
+import { mkdtempSync, readdirSync, renameSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createLogger } from '@tributary/base';
@@ -63,6 +63,22 @@ describe('filesystem storage limits', () => {
     await engine.stop();
     expect(delivered(output, 9).sort((a, b) => a - b)).toEqual(range(0, 200));
     expect(chunkFiles(path)).toEqual([]);
+  });
+
+  it('retries a chunk whose file cannot be read back when it is down, and delivers it once the file is there again', async () => {
+    const output = collectingOutput(refusals(1));
+    const { input, engine, path } = filesystemEngine({ memBufLimit: 1_000_000, backoff: 0.2, outputs: [{ plugin: output.plugin, match: '*', retryLimit: -1 }] });
+    await engine.start();
+    await appendBig(input, 21); // one full chunk, refused once: it waits for its retry
+    input.append({ n: 21 }); // over Mem_Buf_Limit: the waiting chunk goes down
+    expect(engine.storageStatus()[0]!.downChunks).toBe(1);
+    const full = join(path, chunkFiles(path).sort()[0]!);
+    renameSync(full, `${full}.away`);
+    await new Promise((resolve) => setTimeout(resolve, 1500)); // the retry cannot read it: retried again
+    renameSync(`${full}.away`, full);
+    await engine.stop();
+    expect(delivered(output, 1).sort((a, b) => a - b)).toEqual(range(0, 22));
+    expect(engine.metrics().outputs[0]!.droppedRecords).toBe(0);
   });
 
   it('keeps at most storage.max_chunks_up chunks in memory across the filesystem inputs', async () => {

@@ -7,6 +7,7 @@ import type { FlushResult, OutputInstance } from './plugin.js';
 import { mayRetry, retryDelaySeconds, type Backoff } from './retry.js';
 import type { Scheduler, Timer } from './scheduler.js';
 import type { Task } from './task.js';
+import { ChunkUnavailableError } from './chunk.js';
 
 /**
  * `running`: normal backoff. `draining` (shutting down, within Grace): retries wait 1 s, as
@@ -119,7 +120,8 @@ export class OutputQueue {
       }
     } catch (error) {
       this.log.error(`flush failed: ${messageOf(error)}`);
-      result = 'error';
+      // A chunk that could not be read back is retried; anything else a flush throws drops it.
+      result = error instanceof ChunkUnavailableError ? 'retry' : 'error';
     }
     this.inFlight--;
     task.flushing--;

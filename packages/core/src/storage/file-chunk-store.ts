@@ -2,7 +2,7 @@ import { appendFileSync, closeSync, fsyncSync, mkdirSync, openSync, readFileSync
 import { join } from 'node:path';
 import { messageOf, type Logger } from '@tributary/base';
 import { MsgpackWriter } from '@tributary/msgpack';
-import { Chunk } from '../chunk.js';
+import { Chunk, ChunkUnavailableError } from '../chunk.js';
 import { CHUNK_CAPACITY, type ChunkStore } from '../chunk-store.js';
 import { chunkFileHeader, doneFile, FRAME_HEADER_BYTES, readChunkFile, removeChunkFile, writeFrameHeader } from './chunk-file.js';
 
@@ -127,9 +127,9 @@ export class FileChunkStore implements ChunkStore {
     try {
       contents = readChunkFile(readFileSync(file.path));
     } catch (error) {
-      throw new Error(`cannot read chunk file ${file.path} back: ${messageOf(error)}`, { cause: error });
+      throw new ChunkUnavailableError(`cannot read chunk file ${file.path} back: ${messageOf(error)}`, { cause: error });
     }
-    if (!contents.ok) throw new Error(`cannot read chunk file ${file.path} back: ${contents.problem}`);
+    if (!contents.ok) throw new ChunkUnavailableError(`cannot read chunk file ${file.path} back: ${contents.problem}`);
     const writer = this.spare.pop() ?? new MsgpackWriter(CHUNK_CAPACITY);
     writer.writeRaw(contents.records);
     file.pooled = true;
