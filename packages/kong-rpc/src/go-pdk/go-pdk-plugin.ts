@@ -101,7 +101,9 @@ export class GoPdkPlugin implements LoadedPlugin {
       if (instance !== undefined && instance.generation === this.child.generation) return instance.id;
       const generation = this.child.generation;
       const text = JSON.stringify({ ...config, __seq__: nextChildSeq++ });
-      const reply = await this.call({ case: 'cmdStartInstance', value: { name: this.name, config: Buffer.from(text) } });
+      const reply = await this.call({ case: 'cmdStartInstance', value: { name: this.name, config: Buffer.from(text) } }).catch((error: Error) => {
+        throw new KongRpcProtocolError(`go plugin ${this.name} did not start an instance (${error.message}): go-pdk closes the connection on a config it cannot decode, and its log above says why`);
+      });
       if (reply?.return.case !== 'instanceStatus') throw new KongRpcProtocolError(`go plugin ${this.name} started no instance`);
       instance = { id: reply.return.value.instanceId, generation };
       return instance.id;
