@@ -10,6 +10,7 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { FakeKong } from '@tributary/kong-rpc/testing';
+import { driveEvents } from './event-load.js';
 import { KongLoadConnection } from './kong-load-client.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
@@ -40,31 +41,13 @@ async function measure(name: keyof typeof servers) {
   if (check.calls.length !== 3 || kong.violations.length > 0) throw new Error(`${name} failed the check: ${JSON.stringify(check)} ${kong.violations}`);
   await kong.close();
   const connections = await Promise.all(Array.from({ length: concurrency }, () => KongLoadConnection.open(socketPath)));
-  const latencies: number[] = [];
-  const warmUntil = Date.now() + 1000;
-  const until = warmUntil + seconds * 1000;
-  let events = 0;
-  const worker = async (connection: KongLoadConnection) => {
-    while (Date.now() < until) {
-      const start = process.hrtime.bigint();
-      const calls = await connection.event(instance, ANSWERS);
-      if (calls !== 3) throw new Error(`${name}: expected 3 PDK calls, got ${calls}`);
-      if (Date.now() >= warmUntil) {
-        latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
-        events++;
-      }
-      if (pauseMs > 0) await new Promise((resolve) => setTimeout(resolve, pauseMs));
-    }
-  };
   const before = cpuSplit(child.pid!);
-  await Promise.all(connections.map(worker));
+  const { events, percentile: at } = await driveEvents(connections, (connection) => connection.event(instance, ANSWERS), { name, seconds, calls: 3, pauseMs });
   const after = cpuSplit(child.pid!);
   const serverCpu = after.user + after.system - before.user - before.system;
   const kernelShare = (after.system - before.system) / serverCpu;
   for (const connection of connections) connection.close();
   child.kill('SIGKILL');
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(3));
   const result = {
     bench: 'kong-load',
     server: name,

@@ -14,6 +14,7 @@ import { create, toBinary } from '@bufbuild/protobuf';
 import { FrameReader } from '@tributary/kong-rpc/protobuf';
 import { ProtobufFakeKong } from '@tributary/kong-rpc/testing';
 import { buildGoPdkPlugin } from '@tributary/native-fixtures';
+import { driveEvents } from './event-load.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -112,30 +113,13 @@ async function measure(name: string, server: Server) {
   const handle = (sequence: bigint) => toBinary(RpcCallSchema, create(RpcCallSchema, { sequence, call: { case: 'cmdHandleEvent', value: { instanceId: instance, eventName: 'access' } } }));
   const replies = new Map(Object.entries(ANSWERS).map(([method, value]) => [method, toBinary(StringSchema, create(StringSchema, { v: value }))]));
   const connections = await Promise.all(Array.from({ length: concurrency }, () => LoadConnection.open(socketPath)));
-  const latencies: number[] = [];
-  const warmUntil = Date.now() + 1000;
-  const until = warmUntil + seconds * 1000;
-  let events = 0;
-  const worker = async (connection: LoadConnection) => {
-    while (Date.now() < until) {
-      const start = process.hrtime.bigint();
-      const calls = await connection.event(handle, replies);
-      if (calls !== 3) throw new Error(`${name}: expected 3 PDK calls, got ${calls}`);
-      if (Date.now() >= warmUntil) {
-        latencies.push(Number(process.hrtime.bigint() - start) / 1e6);
-        events++;
-      }
-    }
-  };
   await new Promise((resolve) => setTimeout(resolve, 100));
   const pids = [child.pid!, ...childrenOf(child.pid!)];
   const before = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);
-  await Promise.all(connections.map(worker));
+  const { events, percentile: at } = await driveEvents(connections, (connection) => connection.event(handle, replies), { name, seconds, calls: 3 });
   const serverCpu = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0) - before;
   for (const connection of connections) connection.close();
   for (const pid of pids.reverse()) process.kill(pid, process.env.BENCH_PROF ? 'SIGTERM' : 'SIGKILL');
-  latencies.sort((a, b) => a - b);
-  const at = (q: number) => Number(latencies[Math.min(latencies.length - 1, Math.floor(q * latencies.length))]!.toFixed(3));
   const result = {
     bench: 'kong-protobuf-load',
     server: name,

@@ -33,23 +33,17 @@ export interface PipelineSpec {
  * plugin name is an error naming where it was written and the plugins that exist.
  */
 export function engineOptionsFromPipeline(pipeline: PipelineSpec, registry: PluginRegistry, logger?: Logger): EngineOptions {
-  const filterSpec = (section: FilterSectionSpec) => ({
-    plugin: registry.filter(section.name) ?? unknown('filter', section, registry.filters.map((p) => p.name)),
-    alias: section.alias,
-    match: section.match,
-    matchRegex: section.matchRegex,
-    logLevel: section.logLevel,
-    properties: section.properties,
-  });
   // A processor is one of the filters (Fluent Bit's own processors, such as content_modifier, are not in Tributary).
-  const processorSpec = (section: FilterSectionSpec) => ({
-    plugin: registry.filter(section.name) ?? unknown('processor', section, registry.filters.map((p) => p.name)),
+  const filterSpecOf = (kind: 'filter' | 'processor') => (section: FilterSectionSpec) => ({
+    plugin: registry.filter(section.name) ?? unknown(kind, section, registry.filters.map((p) => p.name)),
     alias: section.alias,
     match: section.match,
     matchRegex: section.matchRegex,
     logLevel: section.logLevel,
     properties: section.properties,
   });
+  const filterSpec = filterSpecOf('filter');
+  const processorSpec = filterSpecOf('processor');
   const inputs = pipeline.inputs.map((section) => ({
     plugin: registry.input(section.name) ?? unknown('input', section, registry.inputs.map((p) => p.name)),
     tag: section.tag,

@@ -1,9 +1,9 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { messageOf, type Logger } from '@tributary/base';
 import { MsgpackFormatError } from '@tributary/msgpack';
 import { RpcMessageEncoder } from './rpc-message-encoder.js';
 import { RpcStreamDecoder } from './rpc-stream-decoder.js';
-import { listenOnSocketPath, releaseSocketPath, type OwnedSocket } from './socket-path.js';
+import { PluginSocketServer } from './plugin-socket-server.js';
 
 /** How a handler answers one call: an error message, or null and the result. */
 export type RpcRespond = (error: string | null, result?: unknown) => void;
@@ -13,11 +13,6 @@ export type RpcHandler = (method: string, params: unknown[], respond: RpcRespond
 
 const REQUEST = 0;
 
-/**
- * Connections the kernel queues before accept: Kong's workers connect in bursts (Node's
- * default, 511, refused about 490 of 2,000 simultaneous connects). Capped by net.core.somaxconn.
- */
-const LISTEN_BACKLOG = 65_535;
 
 /**
  * MessagePack-RPC over a Unix socket as Kong speaks it: `[2, "serverPid", pid]` right after
@@ -26,10 +21,8 @@ const LISTEN_BACKLOG = 65_535;
  * Requests are dispatched as soon as they are decoded; state never lives in a connection.
  */
 export class RpcConnectionServer {
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
+  private readonly server: PluginSocketServer;
   private readonly encoder = new RpcMessageEncoder();
-  private owned: OwnedSocket | undefined;
 
   constructor(
     private readonly handle: RpcHandler,
@@ -37,33 +30,21 @@ export class RpcConnectionServer {
     /** A connection whose unfinished message grows past this is closed (default 256 MiB). */
     private readonly maxMessageBytes = 256 * 1024 * 1024,
   ) {
-    this.server = createServer((socket) => this.accept(socket));
+    this.server = new PluginSocketServer((socket) => this.accept(socket), log);
   }
 
-  /**
-   * Listens on `path`, taking it over from a server already there (stale or alive), as every
-   * Kong plugin server does: the newest server wins.
-   */
-  async listen(path: string): Promise<void> {
-    this.owned = await listenOnSocketPath(this.server, path, LISTEN_BACKLOG);
+  /** Listens on `path`, taking it over from a server already there (see PluginSocketServer). */
+  listen(path: string): Promise<void> {
+    return this.server.listen(path);
   }
 
-  /**
-   * Stops accepting, ends open connections and removes the socket file — only if it is still
-   * the one this server bound, never a successor's that took the path over.
-   */
+  /** Stops accepting, ends open connections and removes the socket file if it is still this server's. */
   close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    if (this.owned && !releaseSocketPath(this.owned)) this.log.debug(`${this.owned.path} now belongs to another server: left in place`);
-    this.owned = undefined;
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.server.close();
   }
 
   private accept(socket: Socket): void {
-    this.sockets.add(socket);
     const decoder = new RpcStreamDecoder({ maxMessageBytes: this.maxMessageBytes });
-    socket.setNoDelay(true);
-    socket.on('close', () => this.sockets.delete(socket));
     // Kong may drop a pooled connection at any time (EPIPE, ECONNRESET): log it, never crash.
     socket.on('error', (error) => this.log.debug(`connection error: ${error.message}`));
     socket.write(this.encoder.notification('serverPid', process.pid));

@@ -1,9 +1,9 @@
-import { createServer, type Server, type Socket } from 'node:net';
+import type { Socket } from 'node:net';
 import { create, fromBinary, toBinary, type MessageInitShape } from '@bufbuild/protobuf';
 import { messageOf, type Logger } from '@tributary/base';
 import { PdkError } from '../kong-rpc-error.js';
 import type { PluginServer } from '../plugin-server.js';
-import { listenOnSocketPath, releaseSocketPath, type OwnedSocket } from '../socket-path.js';
+import { PluginSocketServer } from '../plugin-socket-server.js';
 import { FrameConnection } from './frame-connection.js';
 import { RpcCallSchema, RpcReturnSchema, type RpcCall } from './gen/pluginsocket_pb.js';
 import { PDK_METHODS, type PdkFrames, type PdkMethod } from './pdk-methods.js';
@@ -11,7 +11,6 @@ import { inputOf, valueOf } from './plugin-pdk-values.js';
 
 type RpcReturnKind = NonNullable<MessageInitShape<typeof RpcReturnSchema>['return']>;
 
-const LISTEN_BACKLOG = 65_535;
 const END_OF_EVENT = new Uint8Array(0);
 
 /**
@@ -24,32 +23,24 @@ const END_OF_EVENT = new Uint8Array(0);
  * the log. A handler that throws does not: its event ends normally.
  */
 export class ProtobufConnectionServer {
-  private readonly server: Server;
-  private readonly sockets = new Set<Socket>();
-  private owned: OwnedSocket | undefined;
+  private readonly server: PluginSocketServer;
 
   constructor(
     private readonly plugins: PluginServer,
     private readonly log: Pick<Logger, 'debug' | 'info' | 'warn' | 'error'>,
   ) {
-    this.server = createServer((socket) => void this.serve(socket));
+    this.server = new PluginSocketServer((socket) => void this.serve(socket), log);
   }
 
-  async listen(path: string): Promise<void> {
-    this.owned = await listenOnSocketPath(this.server, path, LISTEN_BACKLOG);
+  listen(path: string): Promise<void> {
+    return this.server.listen(path);
   }
 
   close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
-    if (this.owned && !releaseSocketPath(this.owned)) this.log.debug(`${this.owned.path} now belongs to another server: left in place`);
-    this.owned = undefined;
-    return new Promise((resolve) => this.server.close(() => resolve()));
+    return this.server.close();
   }
 
   private async serve(socket: Socket): Promise<void> {
-    this.sockets.add(socket);
-    socket.setNoDelay(true);
-    socket.on('close', () => this.sockets.delete(socket));
     const connection = new FrameConnection(socket);
     try {
       for (;;) {
