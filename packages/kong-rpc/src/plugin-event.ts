@@ -6,8 +6,13 @@ export interface StepData {
   readonly Args: unknown[];
 }
 
-/** What the server answers Kong for one event step: a PDK call, or `"ret"` when the handler is done. */
-export type EventMessage = StepData | 'ret';
+/** The event broke off (a go-pdk child died inside it): Kong gets this error for its step. */
+export interface EventFailure {
+  readonly error: string;
+}
+
+/** What the server answers Kong for one event step: a PDK call, `"ret"` when the handler is done, or a failure. */
+export type EventMessage = StepData | 'ret' | EventFailure;
 
 /** Methods Kong never answers (spec 2.3): the event ends when they are sent. */
 const TERMINAL_METHODS = new Set(['kong.response.exit', 'kong.response.error']);
@@ -59,6 +64,13 @@ export class PluginEvent {
     this.send('ret');
   }
 
+  /** Handler side: the event broke off; Kong's pending step is answered with `reason` as its error. */
+  abort(reason: string): void {
+    if (this.finished) return;
+    this.finished = true;
+    this.send({ error: reason });
+  }
+
   private send(message: EventMessage): void {
     const waiting = this.waiting;
     if (waiting) {
@@ -93,7 +105,7 @@ export class PluginEvent {
 
   /** Whether Kong has nothing more to ask of this event after `message`. */
   static isLast(message: EventMessage): boolean {
-    return message === 'ret' || TERMINAL_METHODS.has(message.Method);
+    return message === 'ret' || 'error' in message || TERMINAL_METHODS.has(message.Method);
   }
 
   /** Abandons the event (Kong stopped stepping it): pending calls reject so the handler unwinds. */

@@ -105,7 +105,13 @@ export class PluginServer {
     if (!implementation) return respond(`method ${method.slice(dot + 1)} not implemented`);
     try {
       const result = implementation(params[0]);
-      if (result instanceof EventReply) result.event.next((message) => respond(null, this.settle(result.event, message)));
+      if (result instanceof EventReply) {
+        result.event.next((message) => {
+          const settled = this.settle(result.event, message);
+          if (typeof message === 'object' && 'error' in message) respond(message.error);
+          else respond(null, settled);
+        });
+      }
       else if (result instanceof Promise) result.then((value) => respond(null, value), (error: unknown) => respond(errorText(error)));
       else respond(null, result);
     } catch (error) {
@@ -217,24 +223,31 @@ export class PluginServer {
 
   /**
    * Runs the `phase` handler of instance `id` to its end with PDK calls made through `call` (a
-   * protocol's own event), never rejecting: a handler that throws is logged. Throws at once,
+   * protocol's own event), never rejecting: a handler that throws is logged, and a broken
+   * conversation resolves with its message. Throws at once,
    * before anything runs, for an unknown instance or a phase the plugin does not handle.
    */
-  runEvent(id: number, phase: string, call: PdkCall, frames?: PdkFrames): Promise<void> {
+  runEvent(id: number, phase: string, call: PdkCall, frames?: PdkFrames): Promise<string | undefined> {
     const instance = this.instance(id);
     if (!instance.plugin.phases.includes(phase as Phase)) throw new RpcError(`undefined method ${phase} on plugin ${instance.plugin.name}`);
     instance.lastUsed = Date.now();
     return this.runHandler(instance, phase as Phase, call, frames);
   }
 
-  private runHandler(instance: Instance, phase: Phase, call: PdkCall, frames?: PdkFrames): Promise<void> {
+  /**
+   * Runs a handler to its end, never rejecting: resolves with the message of a broken
+   * conversation (a go-pdk child gone: a TributaryError), undefined otherwise — a plugin's own
+   * bug is logged with its stack and its event ends normally.
+   */
+  private runHandler(instance: Instance, phase: Phase, call: PdkCall, frames?: PdkFrames): Promise<string | undefined> {
     const context = { config: instance.config, instanceId: instance.id, emit: this.options.emit ?? (() => {}) };
     return instance.runtime.run(phase, createPdk(call), context, frames).then(
       () => undefined,
       (error: unknown) => {
-        // A plugin's own bug shows its stack; a broken conversation (a go-pdk child gone) says what broke.
-        const detail = TributaryError.isInstance(error) ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
+        const broken = TributaryError.isInstance(error);
+        const detail = broken ? error.message : error instanceof Error ? (error.stack ?? error.message) : String(error);
         this.log.error(`plugin ${instance.plugin.name} failed in ${phase}: ${detail}`);
+        return broken ? `plugin ${instance.plugin.name} failed in ${phase}: ${error.message}` : undefined;
       },
     );
   }
@@ -268,7 +281,8 @@ export class PluginServer {
     const event = new PluginEvent(this.nextEventId++, instance.id);
     this.events.set(event.id, event);
     // The handler starts after this call returns and runs until its first PDK call or its end.
-    queueMicrotask(() => void this.runHandler(instance, phase as Phase, (method, args) => event.call(method, args)).then(() => event.finish()));
+    // A broken conversation (a go-pdk child gone) answers Kong's pending step with its error.
+    queueMicrotask(() => void this.runHandler(instance, phase as Phase, (method, args) => event.call(method, args)).then((failure) => (failure === undefined ? event.finish() : event.abort(failure))));
     return new EventReply(event);
   }
 
