@@ -23,7 +23,7 @@ describe('buildPipelineConfig', () => {
 
   it('reads storage.* into one storage setting once storage.path is set, as Fluent Bit', () => {
     const config = build('[SERVICE]\n    storage.path /var/lib/tb\n    storage.sync full\n    storage.checksum on\n    storage.backlog.mem_limit 10M\n    storage.max_chunks_up 64\n');
-    expect(config.service.storage).toEqual({ path: '/var/lib/tb', fullSync: true, checksum: true, backlogMemLimit: 10_000_000, deleteIrrecoverable: false, maxChunksUp: 64 });
+    expect(config.service.storage).toEqual({ path: '/var/lib/tb', fullSync: true, checksum: true, backlogMemLimit: 10_000_000, deleteIrrecoverable: false, maxChunksUp: 64, keepRejected: false, rejectedPath: 'rejected', rejectedLimit: undefined });
     expect(config.service.other).toEqual([]);
     expect(build('[SERVICE]\n    storage.path /x\n    storage.max_chunks_up 0\n').service.storage?.maxChunksUp).toBe(128);
     const noPath = build('[SERVICE]\n    storage.checksum on\n');

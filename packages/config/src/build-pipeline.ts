@@ -166,13 +166,16 @@ function applyService(
     case 'storage.metrics': service.storageMetrics = booleanSetting(setting); break;
     case 'storage.delete_irrecoverable_chunks': storageOf(service).deleteIrrecoverable = booleanSetting(setting); break;
     case 'storage.max_chunks_up': storageOf(service).maxChunksUp = integerSetting(setting, 0, '128') || 128; break;
+    case 'storage.keep.rejected': storageOf(service).keepRejected = booleanSetting(setting); break;
+    case 'storage.rejected.path': storageOf(service).rejectedPath = setting.value; break;
+    case 'storage.rejected.limit': storageOf(service).rejectedLimit = sizeSetting(setting); break;
     default: service.other.push(setting);
   }
 }
 
 /** The storage settings, made on the first `storage.*` key (`path` stays empty until `storage.path` comes). */
 function storageOf(service: ServiceConfig): StorageConfig {
-  return (service.storage ??= { path: '', fullSync: false, checksum: false, backlogMemLimit: 5_000_000 /* 5M */, deleteIrrecoverable: false, maxChunksUp: 128 });
+  return (service.storage ??= { path: '', fullSync: false, checksum: false, backlogMemLimit: 5_000_000 /* 5M */, deleteIrrecoverable: false, maxChunksUp: 128, keepRejected: false, rejectedPath: 'rejected', rejectedLimit: undefined });
 }
 
 function storageSync(setting: Setting): boolean {

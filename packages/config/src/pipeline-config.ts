@@ -52,6 +52,12 @@ export interface StorageConfig {
   deleteIrrecoverable: boolean;
   /** `storage.max_chunks_up`: filesystem chunks held in memory at once (default 128; 0 also means 128). */
   maxChunksUp: number;
+  /** `storage.keep.rejected`: a copy of each chunk an output drops goes to `rejectedPath` under `path` (default off). */
+  keepRejected: boolean;
+  /** `storage.rejected.path` (default `rejected`). */
+  rejectedPath: string;
+  /** `storage.rejected.limit` in bytes; undefined is unlimited. */
+  rejectedLimit: number | undefined;
 }
 
 /** What every plugin section has. */

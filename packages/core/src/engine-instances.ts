@@ -218,7 +218,7 @@ export function createOutputSlot(
   spec: EngineOutputSpec,
   index: number,
   loneInputAndOutput: boolean,
-  queues: Pick<OutputQueueOptions, 'scheduler' | 'backoff' | 'random' | 'settled'>,
+  queues: Pick<OutputQueueOptions, 'scheduler' | 'backoff' | 'random' | 'settled' | 'rejected'>,
   engineLog: Logger,
   lifecycle: Lifecycle,
   /** Its processors, when it has any. */

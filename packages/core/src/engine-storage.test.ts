@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { createLogger } from '@tributary/base';
 import { describe, expect, it } from 'vitest';
 import { Engine, type EngineStorageOptions } from './engine.js';
+import { readChunkFile } from './storage/chunk-file.js';
 import type { FlushResult } from './plugin.js';
 import { collectingOutput } from './testing/collecting-output.js';
 import { manualInput } from './testing/manual-input.js';
@@ -143,5 +144,22 @@ describe('filesystem storage', () => {
     expect(() => build('filesystem', false)).toThrow('storage.type filesystem needs a folder for the chunks: set storage.path in [SERVICE] (or -b).');
     expect(() => build('memrb', false)).not.toThrow();
     expect(() => build('disk', true)).toThrow("storage.type must be memory, filesystem or memrb, not 'disk'.");
+  });
+
+  it('storage.keep.rejected: a chunk an output drops is copied to the dead-letter folder, never replayed; storage.rejected.limit caps it', async () => {
+    const store = storage({ keepRejected: true, rejectedLimit: 150 });
+    const refused = () => collectingOutput(Array.from({ length: 10 }, () => 'error' as FlushResult));
+    const { logs } = await run(store, [refused()], 3);
+    const [kept] = readdirSync(join(store.path, 'rejected'));
+    expect(kept).toMatch(/^app_0_out0_\d+-\d+\.chunk$/);
+    const contents = readChunkFile(readFileSync(join(store.path, 'rejected', kept!)));
+    expect(contents.ok && [contents.tag, contents.count]).toEqual(['app', 3]);
+    expect(logs).toContain('[storage] quarantined rejected chunk into DLQ stream (bytes=');
+    // The next start replays nothing from it, and past the limit no copy is made.
+    const next = collectingOutput(Array.from({ length: 10 }, () => 'error' as FlushResult));
+    const second = await run(store, [next], 5);
+    expect(numbers(next)).toEqual([0, 1, 2, 3, 4]);
+    expect(readdirSync(join(store.path, 'rejected'))).toHaveLength(1);
+    expect(second.logs).toMatch(/\[storage\] DLQ size limit (reached|exceeded) .*rejected chunk copy skipped/);
   });
 });

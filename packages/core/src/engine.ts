@@ -29,6 +29,7 @@ import { Chunk } from './chunk.js';
 import { Backlog, type BacklogCounters } from './storage/backlog.js';
 import { FileChunkStore, type FileStorageOptions } from './storage/file-chunk-store.js';
 import { ChunksUp, DEFAULT_MAX_CHUNKS_UP } from './storage/chunks-up.js';
+import { RejectedChunks } from './storage/rejected-chunks.js';
 import { MsgpackWriter } from '@tributary/msgpack';
 
 export interface EngineOptions {
@@ -64,6 +65,12 @@ export interface EngineStorageOptions extends FileStorageOptions {
   readonly deleteIrrecoverable: boolean;
   /** Filesystem chunks held in memory at once across the inputs (`storage.max_chunks_up`; 0 or unset is Fluent Bit's 128). */
   readonly maxChunksUp?: number | undefined;
+  /** `storage.keep.rejected`: a copy of every chunk an output drops goes to the dead-letter folder. */
+  readonly keepRejected?: boolean | undefined;
+  /** `storage.rejected.path`: that folder under `path` (default `rejected`). */
+  readonly rejectedPath?: string | undefined;
+  /** `storage.rejected.limit` in bytes: what the dead-letter folder may hold; unset is unlimited. */
+  readonly rejectedLimit?: number | undefined;
 }
 
 /** new → starting (instances initialise) → running → stopping (Grace) → stopped. */
@@ -101,6 +108,8 @@ export class Engine implements AsyncDisposable {
   private readonly lifecycle: { hotReloadEnabled: boolean; hotReloading: boolean };
   /** Chunks a previous run left on disk, and the input slot that holds them while they are delivered. */
   private backlog: { readonly chunks: Backlog; readonly slot: InputSlot; readonly store: FileChunkStore } | undefined;
+  /** `storage.keep.rejected`: the dead-letter folder. */
+  private readonly rejected: RejectedChunks | undefined;
   private stopRequest!: (reason: string) => void;
   /** Resolves with the reason when an input asked for the process to stop (`stdin` at end of input). */
   readonly stopRequested = new Promise<string>((resolve) => (this.stopRequest = resolve));
@@ -144,11 +153,13 @@ export class Engine implements AsyncDisposable {
       return createInputSlot(spec, index, processors === undefined ? hooks : { ...hooks, processors }, engine);
     });
     const lone = options.inputs.length === 1 && options.outputs.length === 1;
+    const rejected = (this.rejected = storage?.keepRejected ? new RejectedChunks(storage.path, storage.rejectedPath ?? 'rejected', storage.rejectedLimit, storage.checksum, this.log) : undefined);
     const queues = {
       scheduler: this.scheduler,
       backoff: options.backoff ?? DEFAULT_BACKOFF,
       random: options.random ?? Math.random,
       settled: (task: Task, output: string, kept: boolean) => this.settled(task, output, kept),
+      ...(rejected === undefined ? {} : { rejected: (task: Task, output: string) => rejected.keep(task.chunk, output) }),
     };
     this.outputs = options.outputs.map((spec, index) => createOutputSlot(spec, index, lone, queues, this.log, lifecycle, this.processorStage(spec.processors, options.parsers)));
     this.router = new Router(this.outputs.map((slot) => slot.queue));
@@ -240,7 +251,7 @@ export class Engine implements AsyncDisposable {
    * less than `storage.backlog.mem_limit`, the next one as each is delivered.
    */
   private openBacklog(storage: EngineStorageOptions): void {
-    const chunks = new Backlog(storage.path, storage.deleteIrrecoverable, this.log);
+    const chunks = new Backlog(storage.path, storage.deleteIrrecoverable, this.log, this.rejected?.folder);
     if (chunks.size === 0) return;
     const store = new FileChunkStore(storage, undefined, this.log);
     const hooks = { ...this.hooks, store };

@@ -40,6 +40,8 @@ export interface OutputQueueOptions {
   readonly random: () => number;
   /** This output is done with `task`: delivered or dropped — or, `kept`, left undelivered by shutdown. */
   readonly settled: (task: Task, output: string, kept: boolean) => void;
+  /** `storage.keep.rejected`: this output dropped `task` (an error, or no retry left). */
+  readonly rejected?: (task: Task, output: string) => void;
 }
 
 /** The filter target index of an output's processors: never an input's, nor an emitter's (−1 is "none"). */
@@ -158,7 +160,7 @@ export class OutputQueue {
     } else {
       if (result !== 'error') this.log.error(`flush returned an unknown result ${String(result)}: treated as an error`);
       this.metrics.errors++;
-      this.drop(delivery, `chunk '${chunk.tag}' (${chunk.records} records) failed and is dropped: task_id=${delivery.task.id}`);
+      this.reject(delivery, `chunk '${chunk.tag}' (${chunk.records} records) failed and is dropped: task_id=${delivery.task.id}`);
     }
   }
 
@@ -172,7 +174,7 @@ export class OutputQueue {
     if (!mayRetry(limit, delivery.attempts)) {
       this.metrics.retriesFailed++;
       const why = limit === 0 ? 'is not retried (Retry_Limit no_retries)' : `cannot be retried (Retry_Limit ${limit} reached)`;
-      return this.drop(delivery, `chunk '${task.chunk.tag}' ${why}: task_id=${task.id}, ${task.chunk.records} records dropped`);
+      return this.reject(delivery, `chunk '${task.chunk.tag}' ${why}: task_id=${task.id}, ${task.chunk.records} records dropped`);
     }
     delivery.attempts++;
     this.metrics.retries++;
@@ -188,6 +190,16 @@ export class OutputQueue {
     delivery.timer = undefined;
     this.queue.push(delivery);
     this.pump();
+  }
+
+  /** Drops a delivery this output gave up on (an error, no retry left): the dead-letter folder gets a copy. */
+  private reject(delivery: Delivery, message: string): void {
+    try {
+      this.options.rejected?.(delivery.task, this.name);
+    } catch (error) {
+      this.log.warn(`[storage] cannot copy the rejected chunk: ${messageOf(error)}`);
+    }
+    this.drop(delivery, message);
   }
 
   /** Drops a delivery; `shutdown` when only the end of Grace stopped it (a durable store keeps its chunk). */

@@ -38,10 +38,14 @@ export class Backlog {
     private readonly root: string,
     private readonly deleteIrrecoverable: boolean,
     private readonly log: Logger,
+    /** The dead-letter folder (`storage.keep.rejected`), whose chunks are never replayed. */
+    rejected?: string,
   ) {
     let folders: string[];
     try {
-      folders = readdirSync(root, { withFileTypes: true }).filter((entry) => entry.isDirectory() && entry.name !== IRRECOVERABLE).map((entry) => entry.name);
+      folders = readdirSync(root, { withFileTypes: true })
+        .filter((entry) => entry.isDirectory() && entry.name !== IRRECOVERABLE && entry.name !== rejected)
+        .map((entry) => entry.name);
     } catch {
       return; // nothing stored yet
     }
