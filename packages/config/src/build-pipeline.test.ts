@@ -32,6 +32,13 @@ describe('buildPipelineConfig', () => {
     expect(() => build('[SERVICE]\n    storage.sync always\n')).toThrow("p.conf:2: invalid value for 'storage.sync': expected normal or full, for example 'storage.sync normal', but got 'always'.");
   });
 
+  it('storage.inherit on gives inputs without their own storage.type the service one, as Fluent Bit', () => {
+    const config = build('[SERVICE]\n    storage.path /x\n    storage.type filesystem\n    storage.inherit on\n[INPUT]\n    Name dummy\n[INPUT]\n    Name cpu\n    storage.type memrb\n');
+    expect(config.inputs.map((input) => input.coreProperties.find((p) => p.key === 'storage.type')?.value)).toEqual(['filesystem', 'memrb']);
+    expect(build('[SERVICE]\n    storage.type filesystem\n[INPUT]\n    Name dummy\n').inputs[0]!.coreProperties).toEqual([]);
+    expect(build('[SERVICE]\n    storage.inherit on\n[INPUT]\n    Name dummy\n').warnings).toContain("p.conf:3: [storage] input 'dummy': storage inheritance enabled but no global storage type configured, using default 'memory'");
+  });
+
   it('separates core keys from plugin properties', () => {
     const config = build(
       [

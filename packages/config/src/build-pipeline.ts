@@ -101,6 +101,7 @@ export function buildPipelineConfig(sections: readonly RawSection[], options: Bu
     }
   }
 
+  inheritStorageType(config, warnings);
   const storage = config.service.storage;
   if (storage !== undefined && storage.path === '') {
     warnings.push('[SERVICE] storage.* keys are set but storage.path is not: filesystem buffering is off, as in Fluent Bit');
@@ -109,6 +110,27 @@ export function buildPipelineConfig(sections: readonly RawSection[], options: Bu
   const level = env.FLB_LOG_LEVEL;
   if (level) config.service.logLevel = logLevelSetting({ key: 'FLB_LOG_LEVEL', value: level, source: { file: 'environment', line: 0 } });
   return config;
+}
+
+/**
+ * `[SERVICE] storage.inherit on` with `storage.type`: every input that sets no `storage.type` of
+ * its own takes the service's, as `flb_storage_input_create` does (an invalid one, or none,
+ * leaves it in memory, with Fluent Bit's warning).
+ */
+function inheritStorageType(config: PipelineConfig, warnings: string[]): void {
+  const { storageInherit, storageType } = config.service;
+  if (!storageInherit) return;
+  for (const input of config.inputs) {
+    if (input.coreProperties.some((property) => property.key === 'storage.type')) continue;
+    const type = storageType?.value.trim().toLowerCase();
+    if (type === 'filesystem' || type === 'memory' || type === 'memrb') {
+      input.coreProperties.push({ key: 'storage.type', value: type, source: storageType!.source });
+    } else if (storageType === undefined) {
+      warnings.push(atLocation(input.source, `[storage] input '${input.alias ?? input.name}': storage inheritance enabled but no global storage type configured, using default 'memory'`));
+    } else {
+      warnings.push(atLocation(storageType.source, `[storage] input '${input.alias ?? input.name}': invalid global storage type '${storageType.value}', using default 'memory'`));
+    }
+  }
 }
 
 function defaultService(): ServiceConfig {
@@ -130,6 +152,8 @@ function defaultService(): ServiceConfig {
     hotReloadTimeout: 0,
     storageMetrics: true,
     storage: undefined,
+    storageType: undefined,
+    storageInherit: false,
     other: [],
   };
 }
@@ -166,6 +190,8 @@ function applyService(
     case 'storage.metrics': service.storageMetrics = booleanSetting(setting); break;
     case 'storage.delete_irrecoverable_chunks': storageOf(service).deleteIrrecoverable = booleanSetting(setting); break;
     case 'storage.max_chunks_up': storageOf(service).maxChunksUp = integerSetting(setting, 0, '128') || 128; break;
+    case 'storage.type': service.storageType = setting; break;
+    case 'storage.inherit': service.storageInherit = booleanSetting(setting); break;
     case 'storage.keep.rejected': storageOf(service).keepRejected = booleanSetting(setting); break;
     case 'storage.rejected.path': storageOf(service).rejectedPath = setting.value; break;
     case 'storage.rejected.limit': storageOf(service).rejectedLimit = sizeSetting(setting); break;

@@ -35,6 +35,10 @@ export interface ServiceConfig {
   storageMetrics: boolean;
   /** `storage.*`: set once `storage.path` is (filesystem buffering needs a folder). */
   storage: StorageConfig | undefined;
+  /** `storage.type`: the storage type inputs inherit with `storage.inherit on`. */
+  storageType: { readonly value: string; readonly source: SourceLocation } | undefined;
+  /** `storage.inherit` (default off). */
+  storageInherit: boolean;
   /** Keys Tributary does not act on, kept for completeness. */
   other: Property[];
 }
