@@ -1,11 +1,11 @@
 import { join } from 'node:path';
 import { encode } from '@msgpack/msgpack';
-import { createLogger, TributaryError, type Logger } from '@tributary/base';
+import { createLogger, TributaryError } from '@tributary/base';
 import { loadPipelineConfig, parseCommandLine } from '@tributary/config';
-import { logShipperPlugin, pluginFromModule, pluginInfo, PROTOCOL_NAMES, scanPluginDirectory, startPluginServer, type LoadedPlugin, type PluginLoadFailure } from '@tributary/kong-rpc';
+import { pluginInfo, PROTOCOL_NAMES, servedPlugins, startPluginServer } from '@tributary/kong-rpc';
 import { createPipeline, loadParserCatalog, packageVersion, RuntimeError, type PipelineRuntime } from '@tributary/runtime';
 import { createKongInput, type KongInput } from './kong-input.js';
-import { parseSidecarOptions, USAGE, UsageError, type SidecarOptions } from './sidecar-options.js';
+import { parseSidecarOptions, USAGE, UsageError } from './sidecar-options.js';
 
 const VERSION = packageVersion(import.meta.url);
 
@@ -35,7 +35,9 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
 
     // One log format on stderr for the plugin server and the pipeline: Fluent Bit's.
     const log = createLogger({ level: (['warn', 'info', 'debug'] as const)[Math.min(options.verbosity, 2)], sink: { write: io.stderr } }).child('kong');
-    const { plugins, failures } = await servedPlugins(options, options.pluginsDirectory, log);
+    if (options.workers > 1 && options.protocol !== 'msgpack') throw new UsageError('--workers serves MsgPack:1 only: drop --workers, or --protocol protobuf.');
+    const logLevel = (['warn', 'info', 'debug'] as const)[Math.min(options.verbosity, 2)]!;
+    const { plugins, failures } = await servedPlugins(options.pluginsDirectory, log, { only: options.plugin });
     const dumping = options.dumpAllPlugins || options.dump || options.dumpPluginInfo !== undefined;
     if (dumping && failures.length > 0) {
       // Kong would start with a plugin missing that it was told nothing about: fail its query now.
@@ -66,6 +68,7 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
       socketPath,
       plugins,
       protocol: options.protocol,
+      ...(options.workers > 1 ? { workers: { count: options.workers, directory: options.pluginsDirectory, only: options.plugin, logLevel } } : {}),
       log,
       emit: pipeline ? kongInput.emit : undefined,
       timers: pipeline?.engine.scheduler,
@@ -84,22 +87,6 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
     io.stderr(`[error] ${error.message}\n`);
     return 1;
   }
-}
-
-/**
- * The plugins of the directory plus the built-in log shipper, and the files that failed to
- * load; with `--plugin`, just that one (other files' failures then do not matter).
- */
-async function servedPlugins(options: SidecarOptions, directory: string, log: Logger): Promise<{ plugins: LoadedPlugin[]; failures: PluginLoadFailure[] }> {
-  const { plugins, failures } = await scanPluginDirectory(directory, log);
-  if (!plugins.some((p) => p.name === logShipperPlugin.name)) plugins.push(pluginFromModule({ default: logShipperPlugin }, logShipperPlugin.name));
-  if (options.plugin === undefined) return { plugins, failures };
-  const plugin = plugins.find((p) => p.name === options.plugin);
-  if (!plugin) {
-    const failed = failures.length > 0 ? ` Files that failed to load: ${failures.map((f) => `${f.path} (${f.message})`).join('; ')}.` : '';
-    throw new UsageError(`no plugin named '${options.plugin}' in ${directory}; the plugins are: ${plugins.map((p) => p.name).join(', ')}.${failed}`);
-  }
-  return { plugins: [plugin], failures: [] };
 }
 
 /** The `--pipeline` config's engine, fed by the `kong` input (tagged `kong` unless the config has an `[INPUT] Name kong`). */

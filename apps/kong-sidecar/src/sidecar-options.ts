@@ -15,6 +15,8 @@ export interface SidecarOptions {
   dump: boolean;
   /** `--protocol`: the protocol Kong is to speak to this server (MsgPack:1 by default). */
   protocol: PluginProtocol;
+  /** `--workers N`: worker threads for JS/TS plugins (1, the default, runs them on the main thread). */
+  workers: number;
   /** A Fluent Bit classic config whose pipeline receives what plugins emit. */
   pipeline: string | undefined;
   verbosity: number;
@@ -44,6 +46,11 @@ const VALUE_FLAGS: Record<string, Setter> = {
   'dump-plugin-info': (o, v) => void (o.dumpPluginInfo = v),
   plugin: (o, v) => void (o.plugin = v),
   pipeline: (o, v) => void (o.pipeline = v),
+  workers: (o, v) => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < 1 || n > 256) throw new UsageError(`--workers is a whole number from 1 to 256, not '${v}'.`);
+    o.workers = n;
+  },
   protocol: (o, v) => {
     if (v !== 'msgpack' && v !== 'protobuf') throw new UsageError(`--protocol is msgpack or protobuf, not '${v}'.`);
     o.protocol = v;
@@ -66,6 +73,7 @@ export function parseSidecarOptions(argv: readonly string[]): SidecarOptions {
     dumpAllPlugins: false,
     dump: false,
     protocol: 'msgpack',
+    workers: 1,
     pipeline: undefined,
     verbosity: 0,
     version: false,
@@ -116,6 +124,9 @@ Kong external plugin server for TypeScript/JavaScript plugins (kong-js-pluginser
       --protocol msgpack|protobuf
                                 speak MsgPack:1 (default) or ProtoBuf:1 (go-pdk's protocol); the
                                 dump then names it, as go-pdk's -dump does
+      --workers N               run JS/TS plugin instances on N worker threads (default 1: the
+                                main thread), events routed to the thread that holds them;
+                                MsgPack:1 only
       --pipeline FILE           run a Fluent Bit classic config; plugins' emit() and the built-in
                                 tributary-log plugin feed its outputs (Go plugins included)
   -v, --verbose                 more logging on stderr (repeat for debug)

@@ -32,3 +32,4 @@ export { RpcConnectionServer, type RpcHandler, type RpcRespond } from './rpc-con
 export type { ConfigFromSchema, FieldValue, SchemaField, SchemaFields, SchemaFieldType } from './schema.js';
 export { PROTOCOL_NAMES, startPluginServer, type PluginProtocol, type RunningPluginServer, type StartOptions } from './start-plugin-server.js';
 export { dumpGoPdkPlugin, GoPdkPlugin } from './go-pdk/go-pdk-plugin.js';
+export { servedPlugins, type ServedPluginsOptions } from './served-plugins.js';

@@ -69,7 +69,7 @@ export interface PluginDirectory {
  * among the `failures`, so that a caller can refuse to report a plugin set Kong would later
  * miss a plugin of (the dump commands), while a serving server keeps the plugins that loaded.
  */
-export async function scanPluginDirectory(dir: string, log: Logger): Promise<PluginDirectory> {
+export async function scanPluginDirectory(dir: string, log: Logger, options: { goPlugins?: boolean } = {}): Promise<PluginDirectory> {
   if (!existsSync(dir) || !statSync(dir).isDirectory()) {
     throw new PluginLoadError(`plugins directory '${dir}' does not exist or is not a directory. Pass the directory that holds your plugins with -d.`);
   }
@@ -80,6 +80,7 @@ export async function scanPluginDirectory(dir: string, log: Logger): Promise<Plu
     const path = join(dir, entry);
     const stat = statSync(path);
     if (stat.isFile() && (stat.mode & 0o111) !== 0 && !SOURCE_EXTENSIONS.has(extname(entry)) && !COMPANION_EXTENSIONS.has(extname(entry))) {
+      if (options.goPlugins === false) continue;
       // An executable: a go-pdk plugin if it answers -dump as go-pdk's server does.
       try {
         const plugin = await GoPdkPlugin.load(path, log);

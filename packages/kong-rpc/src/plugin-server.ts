@@ -29,6 +29,12 @@ export interface PluginServerOptions {
   instanceIdleMs?: number;
   /** Events Kong has not stepped for this long are abandoned (Kong's own read timeout is 60 s). Default 65 s. */
   eventIdleMs?: number;
+  /**
+   * With several servers behind one socket (`--workers`): ids are `offset + n * stride`, so
+   * that an instance or event id tells which server holds it (`id % stride`). Default 0 and 1.
+   */
+  idOffset?: number;
+  idStride?: number;
 }
 
 interface Instance {
@@ -66,8 +72,9 @@ export class PluginServer {
   private readonly events = new Map<number, PluginEvent>();
   private readonly lastStart = new Map<string, number>();
   private readonly lastClose = new Map<string, number>();
-  private nextInstanceId = 0;
-  private nextEventId = 0;
+  private nextInstanceId: number;
+  private nextEventId: number;
+  private readonly idStride: number;
   private readonly log: Logger;
   private readonly sweeper: { cancel(): void };
   private readonly methods: Record<string, (param: unknown) => unknown>;
@@ -78,6 +85,8 @@ export class PluginServer {
   ) {
     for (const plugin of plugins) this.plugins.set(plugin.name, plugin);
     this.log = options.log ?? silentLogger;
+    this.nextInstanceId = this.nextEventId = options.idOffset ?? 0;
+    this.idStride = options.idStride ?? 1;
     const step = (param: unknown) => this.step(param, false);
     this.methods = {
       GetStatus: () => this.getStatus(),
@@ -127,6 +136,11 @@ export class PluginServer {
   /** PluginInfo of every plugin, as `--dump-all-plugins` prints it. */
   allPluginInfo(): PluginInfo[] {
     return [...this.plugins.values()].map(pluginInfo);
+  }
+
+  /** The plugin of that name, when it is served. */
+  plugin(name: string): LoadedPlugin | undefined {
+    return this.plugins.get(name);
   }
 
   pluginInfo(name: string): PluginInfo {
@@ -209,7 +223,8 @@ export class PluginServer {
       throw new RpcError(`plugin '${plugin.name}' failed to start an instance: ${(error as Error).message}`);
     }
     const now = Date.now() / 1000;
-    const instance: Instance = { id: this.nextInstanceId++, plugin, config, runtime, startTime: now, lastUsed: Date.now() };
+    const instance: Instance = { id: this.nextInstanceId, plugin, config, runtime, startTime: now, lastUsed: Date.now() };
+    this.nextInstanceId += this.idStride;
     this.instances.set(instance.id, instance);
     this.lastStart.set(plugin.name, now);
     this.log.debug(`started instance ${instance.id} of ${plugin.name}`);
@@ -278,7 +293,8 @@ export class PluginServer {
       throw new RpcError(`undefined method ${String(phase)} on plugin ${instance.plugin.name}`);
     }
     instance.lastUsed = Date.now();
-    const event = new PluginEvent(this.nextEventId++, instance.id);
+    const event = new PluginEvent(this.nextEventId, instance.id);
+    this.nextEventId += this.idStride;
     this.events.set(event.id, event);
     // The handler starts after this call returns and runs until its first PDK call or its end.
     // A broken conversation (a go-pdk child gone) answers Kong's pending step with its error.

@@ -1,0 +1,144 @@
+import { Worker } from 'node:worker_threads';
+import type { Logger } from '@tributary/base';
+import { GoPdkPlugin } from '../go-pdk/go-pdk-plugin.js';
+import type { EmittedRecord } from '../plugin-definition.js';
+import type { PluginServer } from '../plugin-server.js';
+import type { RpcRespond } from '../rpc-connection-server.js';
+import type { WorkerCall, WorkerData, WorkerMessage } from './worker-messages.js';
+
+/** A worker thread and the calls it has not answered yet. */
+interface PoolWorker {
+  readonly thread: Worker;
+  readonly pending: Map<number, RpcRespond>;
+}
+
+/** `plugin.Step*`: the methods that carry an EventId. */
+const STEP = /^plugin\.Step/;
+
+/** Where the worker thread's script is: beside this file in the sources (loaded through tsx), under `workers/` in the build. */
+function workerScript(): { url: URL; execArgv: string[] } {
+  if (import.meta.url.endsWith('.ts')) {
+    return { url: new URL('./plugin-worker-source.mjs', import.meta.url), execArgv: ['--conditions=@tributary/source'] };
+  }
+  return { url: new URL('./workers/plugin-worker.js', import.meta.url), execArgv: [] };
+}
+
+/**
+ * `--workers N` (MsgPack:1): the JS/TS plugin instances live on N worker threads, each with a
+ * PluginServer of its own, while the main thread keeps the sockets, Go plugins and plugin
+ * info. An instance or event id says which server holds it (`id % (N + 1)`: 0 the main
+ * thread's, k worker k), so every call is routed by one number of its parameters — Steps of
+ * one event may come on any connection. A new instance goes to the next worker in turn.
+ */
+export class PluginWorkerPool {
+  private nextCall = 0;
+  private nextWorker = 0;
+
+  private constructor(
+    private readonly main: PluginServer,
+    private readonly workers: readonly PoolWorker[],
+  ) {}
+
+  /** The id offset and stride the main thread's server must use beside `count` workers. */
+  static mainIds(count: number): { idOffset: number; idStride: number } {
+    return { idOffset: 0, idStride: count + 1 };
+  }
+
+  /** Starts `count` workers on the plugins of `directory` (those of `only`), resolving once each has loaded them. */
+  static async start(options: { main: PluginServer; directory: string; only?: string | undefined; count: number; logLevel: string; log: Logger; emit: ((tag: string, record: EmittedRecord) => void) | undefined }): Promise<PluginWorkerPool> {
+    const script = workerScript();
+    const workers = await Promise.all(
+      Array.from({ length: options.count }, (_, index) => {
+        const data: WorkerData = { directory: options.directory, only: options.only, offset: index + 1, stride: options.count + 1, logLevel: options.logLevel };
+        const thread = new Worker(script.url, { workerData: data, execArgv: script.execArgv });
+        const worker: PoolWorker = { thread, pending: new Map() };
+        return new Promise<PoolWorker>((resolve, reject) => {
+          thread.once('error', (error) => {
+            options.log.error(`worker ${index + 1} failed: ${error.message}`);
+            reject(error);
+          });
+          thread.on('message', (message: WorkerMessage) => {
+            switch (message.kind) {
+              case 'ready':
+                resolve(worker);
+                break;
+              case 'answer':
+                worker.pending.get(message.call)?.(message.error, message.result);
+                worker.pending.delete(message.call);
+                break;
+              case 'emit':
+                options.emit?.(message.tag, message.record);
+                break;
+              case 'closed':
+                void thread.terminate();
+                break;
+            }
+          });
+          thread.on('exit', (code) => {
+            for (const respond of worker.pending.values()) respond(`the worker thread serving this call exited (code ${code})`);
+            worker.pending.clear();
+          });
+        });
+      }),
+    );
+    options.log.info(`serving JS/TS plugins on ${options.count} worker threads`);
+    return new PluginWorkerPool(options.main, workers);
+  }
+
+  /** Routes one `plugin.*` call: to the server its id names, a new instance to a worker in turn (a Go plugin's to the main thread). */
+  dispatch(method: string, params: readonly unknown[], respond: RpcRespond): void {
+    const param = params[0] as Record<string, unknown> | number | undefined;
+    const field = (name: string) => (typeof param === 'object' && param !== null ? param[name] : undefined);
+    let owner: number | undefined;
+    if (method === 'plugin.StartInstance') {
+      owner = this.main.plugin(String(field('Name'))) instanceof GoPdkPlugin ? 0 : 1 + (this.nextWorker++ % this.workers.length);
+    } else if (method === 'plugin.HandleEvent') {
+      owner = this.ownerOf(field('InstanceId'));
+    } else if (STEP.test(method)) {
+      owner = this.ownerOf(field('EventId'));
+    } else if (method === 'plugin.CloseInstance' || method === 'plugin.InstanceStatus') {
+      owner = this.ownerOf(param);
+    } else if (method === 'plugin.GetStatus') {
+      return void this.status().then((status) => respond(null, status), (error: Error) => respond(error.message));
+    }
+    if (owner === undefined || owner === 0) return this.main.dispatch(method, params, respond);
+    this.call(this.workers[owner - 1]!, method, params, respond);
+  }
+
+  private ownerOf(id: unknown): number {
+    const stride = this.workers.length + 1;
+    const n = Math.trunc(Number(id));
+    return Number.isFinite(n) ? ((n % stride) + stride) % stride : 0;
+  }
+
+  private call(worker: PoolWorker, method: string, params: readonly unknown[], respond: RpcRespond): void {
+    const call = this.nextCall++;
+    worker.pending.set(call, respond);
+    const message: WorkerCall = { kind: 'call', call, method, params };
+    worker.thread.postMessage(message);
+  }
+
+  /** `plugin.GetStatus` of every server, their instances merged per plugin. */
+  private async status(): Promise<unknown> {
+    const ask = (worker: PoolWorker) => new Promise<unknown>((resolve, reject) => this.call(worker, 'plugin.GetStatus', [], (error, result) => (error === null ? resolve(result) : reject(new Error(error)))));
+    const main = (await this.main.handle('plugin.GetStatus', [])) as { Pid: number; Plugins: Record<string, { Instances: unknown[] }> };
+    for (const status of (await Promise.all(this.workers.map(ask))) as Array<typeof main>) {
+      for (const [name, plugin] of Object.entries(status.Plugins)) main.Plugins[name]?.Instances.push(...plugin.Instances);
+    }
+    return main;
+  }
+
+  /** Stops every worker thread (their handlers abandoned, as the main thread's). */
+  async close(): Promise<void> {
+    await Promise.all(
+      this.workers.map(
+        (worker) =>
+          new Promise<void>((resolve) => {
+            worker.thread.once('exit', () => resolve());
+            worker.thread.postMessage({ kind: 'close' } satisfies WorkerCall);
+            setTimeout(() => void worker.thread.terminate(), 2000).unref();
+          }),
+      ),
+    );
+  }
+}

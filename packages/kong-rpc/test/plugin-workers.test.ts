@@ -1,0 +1,51 @@
+// `--workers N`: JS/TS plugin instances on worker threads, driven by the fake Kong over the
+// real socket: events routed by id (Steps on any connection), instances spread, emit relayed.
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startPluginServer, servedPlugins, type RunningPluginServer } from '../src/index.js';
+import { FakeKong } from '../src/testing/index.js';
+import { KONG_PDK_PLUGINS } from './plugin-servers.js';
+
+describe('plugin server with worker threads (MsgPack:1)', () => {
+  let running: RunningPluginServer;
+  const emitted: string[] = [];
+  beforeAll(async () => {
+    const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => log } as never;
+    const { plugins } = await servedPlugins(KONG_PDK_PLUGINS, log);
+    running = await startPluginServer({
+      socketPath: join(mkdtempSync(join(tmpdir(), 'workers-')), 'plugins.sock'),
+      plugins,
+      log,
+      emit: (tag) => void emitted.push(tag),
+      workers: { count: 2, directory: KONG_PDK_PLUGINS, logLevel: 'error' },
+    });
+  }, 60_000);
+  afterAll(() => running?.close());
+
+  it('runs each instance on one worker, events routed by id even with Steps on other connections', async () => {
+    const kongs = [new FakeKong({ socketPath: running.socketPath, readTimeoutMs: 10_000 }), new FakeKong({ socketPath: running.socketPath, readTimeoutMs: 10_000 })];
+    const runs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        kongs[i % 2]!.runRequest({ plugin: 'conformance', config: { scenario: 'calls', n: i }, phases: ['access'], answers: { 'kong.request.get_header': `h${i}`, 'kong.request.get_path': '/p' } }),
+      ),
+    );
+    expect(runs.map((run) => run.errors)).toEqual(Array.from({ length: 8 }, () => []));
+    expect(runs.map((run) => run.phases[0]!.calls.at(-1)!.args)).toEqual(Array.from({ length: 8 }, (_, i) => ['x-echo', `h${i}/p`]));
+    // Instances alternate between the two workers: ids 1, 2 (mod 3) — never the main thread's 0.
+    expect(new Set(runs.map((run) => run.instanceId % 3))).toEqual(new Set([1, 2]));
+    const status = (await kongs[0]!.call('plugin.GetStatus', null)) as { Plugins: Record<string, { Instances: unknown[] }> };
+    expect(status.Plugins.conformance!.Instances).toHaveLength(8);
+    for (const kong of kongs) await kong.close();
+  });
+
+  it("relays plugins' emitted records and their kong.response.exit from the workers", async () => {
+    await using kong = new FakeKong({ socketPath: running.socketPath, readTimeoutMs: 10_000 });
+    const run = await kong.runRequest({ plugin: 'conformance', config: { scenario: 'exit' }, phases: ['access'] });
+    expect(run.phases[0]!.exit?.args.slice(0, 2)).toEqual([403, 'denied']);
+    const logged = await kong.runRequest({ plugin: 'tributary-log', config: { tag: 'kong.access' }, phases: ['log'], answers: { 'kong.log.serialize': JSON.stringify({ request: { uri: '/' } }) } });
+    expect(logged.errors).toEqual([]);
+    expect(emitted).toEqual(['kong.access']);
+  });
+});
