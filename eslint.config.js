@@ -14,7 +14,7 @@ export default tseslint.config(
     },
   },
   {
-    files: ['**/*.cjs', 'tools/bench/kong-plugins/**/*.js'],
+    files: ['**/*.cjs', 'tools/bench/kong-plugins/**/*.js', 'tools/bench/kong-plugins-heavy/**/*.js'],
     languageOptions: { sourceType: 'commonjs', globals: { module: 'writable', require: 'readonly', exports: 'writable' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
