@@ -6,6 +6,7 @@ import type { PluginInfo } from '../plugin-info.js';
 import type { SchemaFields } from '../schema.js';
 import { encodeLikeKong, LuaMap, LuaString } from './lua-msgpack-encoder.js';
 import { ProtobufFakeKong } from './protobuf-fake-kong.js';
+import { withBuffers } from '../with-buffers.js';
 
 /**
  * Which Kong to behave as. `2.x`: PDK errors arrive as `plugin.StepError`, raw bodies as
@@ -28,17 +29,6 @@ export class KongRpcError extends TributaryError<'KONG_RPC'> {
   }
 }
 
-/** The standard decoder gives `bin` as Uint8Array; plugins and tests work with Buffers, as Node does. */
-function withBuffers(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  if (Array.isArray(value)) return value.map(withBuffers);
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = withBuffers(item);
-    return out;
-  }
-  return value;
-}
 
 /**
  * What one call has read so far, decoded with a standard msgpack decoder (never the server's

@@ -6,23 +6,13 @@ import { createLogger, type LogLevel } from '@tributary/base';
 import { PluginServer } from '../plugin-server.js';
 import { servedPlugins } from '../served-plugins.js';
 import type { WorkerCall, WorkerData, WorkerMessage } from './worker-messages.js';
+import { withBuffers } from '../with-buffers.js';
 
 const data = workerData as WorkerData;
 const port = parentPort!;
 const log = createLogger({ level: data.logLevel as LogLevel, sink: { write: (line) => void process.stderr.write(line) } }).child(`kong:worker ${data.offset}`);
 const post = (message: WorkerMessage) => port.postMessage(message);
 
-/** What a structured clone made a Uint8Array of a Buffer again, as the main thread's decoder gives them. */
-function withBuffers(value: unknown): unknown {
-  if (value instanceof Uint8Array) return Buffer.from(value.buffer, value.byteOffset, value.byteLength);
-  if (Array.isArray(value)) return value.map(withBuffers);
-  if (typeof value === 'object' && value !== null) {
-    const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(value)) out[key] = withBuffers(item);
-    return out;
-  }
-  return value;
-}
 
 const { plugins } = await servedPlugins(data.directory, log, { only: data.only, goPlugins: false });
 const server = new PluginServer(plugins, {
