@@ -11,6 +11,13 @@ export type RpcRespond = (error: string | null, result?: unknown) => void;
 /** Handles one RPC method call and answers it exactly once through `respond`. */
 export type RpcHandler = (method: string, params: unknown[], respond: RpcRespond) => void;
 
+/**
+ * Takes a request undecoded when it can answer it itself (a worker thread routing it by its
+ * header): true when it did, and will `reply` with the encoded response; false to have it
+ * decoded and handled as usual.
+ */
+export type RpcRawRoute = (bytes: Uint8Array, start: number, end: number, reply: (response: Uint8Array) => void) => boolean;
+
 const REQUEST = 0;
 
 
@@ -29,6 +36,7 @@ export class RpcConnectionServer {
     private readonly log: Pick<Logger, 'debug' | 'warn'>,
     /** A connection whose unfinished message grows past this is closed (default 256 MiB). */
     private readonly maxMessageBytes = 256 * 1024 * 1024,
+    private readonly raw?: RpcRawRoute,
   ) {
     this.server = new PluginSocketServer((socket) => this.accept(socket), log);
   }
@@ -49,9 +57,14 @@ export class RpcConnectionServer {
     socket.on('error', (error) => this.log.debug(`connection error: ${error.message}`));
     socket.write(this.encoder.notification('serverPid', process.pid));
     const dispatch = (message: unknown) => this.dispatch(socket, message);
+    const reply = (response: Uint8Array) => void (socket.destroyed || socket.write(response));
+    const raw = this.raw;
+    const onFrame = (bytes: Uint8Array, start: number, end: number) => {
+      if (raw === undefined || !raw(bytes, start, end, reply)) dispatch(decoder.decode(bytes, start, end));
+    };
     socket.on('data', (chunk: Buffer) => {
       try {
-        decoder.push(chunk, dispatch);
+        decoder.pushFrames(chunk, onFrame);
       } catch (error) {
         if (error instanceof MsgpackFormatError && error.code === 'MSGPACK_TOO_LARGE') {
           this.log.warn(`closing a connection whose message exceeds ${this.maxMessageBytes} bytes`);

@@ -27,6 +27,17 @@ export class RpcStreamDecoder {
     });
   }
 
+  /** Takes the next bytes and calls `onFrame` with where each message they complete lies, undecoded (valid during the call only). */
+  pushFrames(chunk: Uint8Array, onFrame: (bytes: Uint8Array, start: number, end: number) => void): void {
+    this.framer.push(chunk, onFrame);
+  }
+
+  /** One framed message, decoded as `push` decodes it. */
+  decode(bytes: Uint8Array, start: number, end: number): unknown {
+    this.reader.reset(bytes, start, end);
+    return this.reader.read();
+  }
+
   /** Bytes held waiting for the rest of a message. */
   get buffered(): number {
     return this.framer.buffered;

@@ -46,7 +46,9 @@ export async function startPluginServer(options: StartOptions): Promise<RunningP
   const rpc =
     protocol === 'protobuf'
       ? new ProtobufConnectionServer(server, log)
-      : new RpcConnectionServer(pool === undefined ? (method, params, respond) => server.dispatch(method, params, respond) : (method, params, respond) => pool.dispatch(method, params, respond), log);
+      : pool === undefined
+        ? new RpcConnectionServer((method, params, respond) => server.dispatch(method, params, respond), log)
+        : new RpcConnectionServer((method, params, respond) => pool.dispatch(method, params, respond), log, undefined, pool.route);
   await rpc.listen(options.socketPath);
   log.info(`serving ${plugins.length} plugin(s) (${plugins.map((p) => p.name).join(', ')}) in ${PROTOCOL_NAMES[protocol]} on ${options.socketPath}`);
   const close = async () => {

@@ -4,12 +4,16 @@ import { GoPdkPlugin } from '../go-pdk/go-pdk-plugin.js';
 import type { EmittedRecord } from '../plugin-definition.js';
 import type { PluginServer } from '../plugin-server.js';
 import type { RpcRespond } from '../rpc-connection-server.js';
+import { MsgpackReader } from '@tributary/msgpack';
+import { readRpcHeader } from './rpc-header.js';
 import type { WorkerCall, WorkerData, WorkerMessage } from './worker-messages.js';
 
 /** A worker thread and the calls it has not answered yet. */
 interface PoolWorker {
   readonly thread: Worker;
   readonly pending: Map<number, RpcRespond>;
+  /** Routed requests whose encoded response is awaited, by call. */
+  readonly rawPending: Map<number, (response: Uint8Array) => void>;
 }
 
 /** `plugin.Step*`: the methods that carry an EventId. */
@@ -51,7 +55,7 @@ export class PluginWorkerPool {
       Array.from({ length: options.count }, (_, index) => {
         const data: WorkerData = { directory: options.directory, only: options.only, offset: index + 1, stride: options.count + 1, logLevel: options.logLevel };
         const thread = new Worker(script.url, { workerData: data, execArgv: script.execArgv });
-        const worker: PoolWorker = { thread, pending: new Map() };
+        const worker: PoolWorker = { thread, pending: new Map(), rawPending: new Map() };
         return new Promise<PoolWorker>((resolve, reject) => {
           thread.once('error', (error) => {
             options.log.error(`worker ${index + 1} failed: ${error.message}`);
@@ -66,6 +70,10 @@ export class PluginWorkerPool {
                 worker.pending.get(message.call)?.(message.error, message.result);
                 worker.pending.delete(message.call);
                 break;
+              case 'raw-answer':
+                worker.rawPending.get(message.call)?.(message.bytes);
+                worker.rawPending.delete(message.call);
+                break;
               case 'emit':
                 options.emit?.(message.tag, message.record);
                 break;
@@ -77,6 +85,7 @@ export class PluginWorkerPool {
           thread.on('exit', (code) => {
             for (const respond of worker.pending.values()) respond(`the worker thread serving this call exited (code ${code})`);
             worker.pending.clear();
+            worker.rawPending.clear(); // Kong's read of these times out, as for a dead server
           });
         });
       }),
@@ -85,7 +94,38 @@ export class PluginWorkerPool {
     return new PluginWorkerPool(options.main, workers);
   }
 
-  /** Routes one `plugin.*` call: to the server its id names, a new instance to a worker in turn (a Go plugin's to the main thread). */
+  /**
+   * The routing path (`RpcRawRoute`): reads only a request's header and, when a worker holds
+   * what it names, hands the worker the request's bytes and writes back the worker's encoded
+   * response — the main thread decodes and encodes nothing for it. False leaves the request to
+   * `dispatch` (the main thread's server, GetStatus, anything not Kong's shape).
+   */
+  readonly route = (bytes: Uint8Array, start: number, end: number, reply: (response: Uint8Array) => void): boolean => {
+    const header = readRpcHeader(this.headerReader, bytes, start, end);
+    if (header === undefined) return false;
+    let owner: number;
+    if (header.method === 'plugin.StartInstance') {
+      if (header.name === undefined || this.main.plugin(header.name) instanceof GoPdkPlugin) return false;
+      owner = 1 + (this.nextWorker++ % this.workers.length);
+    } else if (header.method === 'plugin.HandleEvent' || STEP.test(header.method) || header.method === 'plugin.CloseInstance' || header.method === 'plugin.InstanceStatus') {
+      if (header.id === undefined) return false;
+      owner = this.ownerOf(header.id);
+    } else {
+      return false;
+    }
+    if (owner === 0) return false;
+    const worker = this.workers[owner - 1]!;
+    const call = this.nextCall++;
+    worker.rawPending.set(call, reply);
+    // A copy with a buffer of its own (Buffer#slice would be a view of the socket's): transferred, not cloned.
+    const copy = Uint8Array.prototype.slice.call(bytes, start, end);
+    worker.thread.postMessage({ kind: 'raw', call, bytes: copy } satisfies WorkerCall, [copy.buffer as ArrayBuffer]);
+    return true;
+  };
+
+  private readonly headerReader = new MsgpackReader(new Uint8Array(0), 0, 0, { cacheShortStrings: true });
+
+  /** Routes one decoded `plugin.*` call: to the server its id names, a new instance to a worker in turn (a Go plugin's to the main thread). */
   dispatch(method: string, params: readonly unknown[], respond: RpcRespond): void {
     const param = params[0] as Record<string, unknown> | number | undefined;
     const field = (name: string) => (typeof param === 'object' && param !== null ? param[name] : undefined);

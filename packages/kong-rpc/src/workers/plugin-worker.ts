@@ -7,6 +7,8 @@ import { PluginServer } from '../plugin-server.js';
 import { servedPlugins } from '../served-plugins.js';
 import type { WorkerCall, WorkerData, WorkerMessage } from './worker-messages.js';
 import { withBuffers } from '../with-buffers.js';
+import { RpcMessageEncoder } from '../rpc-message-encoder.js';
+import { RpcStreamDecoder } from '../rpc-stream-decoder.js';
 
 const data = workerData as WorkerData;
 const port = parentPort!;
@@ -21,9 +23,27 @@ const server = new PluginServer(plugins, {
   idStride: data.stride,
   emit: (tag, record) => post({ kind: 'emit', tag, record }),
 });
+const decoder = new RpcStreamDecoder();
+const encoder = new RpcMessageEncoder();
 port.on('message', (message: WorkerCall) => {
   if (message.kind === 'close') {
     void server.close().then(() => post({ kind: 'closed' }));
+    return;
+  }
+  if (message.kind === 'raw') {
+    // Decoded here, as the main thread would: the main thread only read its header to route it.
+    const [, msgid, method, params] = decoder.decode(message.bytes, 0, message.bytes.length) as [number, unknown, string, unknown];
+    const args = Array.isArray(params) ? params : params === undefined || params === null ? [] : [params];
+    server.dispatch(method, args, (error, result) => {
+      let bytes: Uint8Array;
+      try {
+        bytes = encoder.response(msgid, error, result);
+      } catch (failure) {
+        bytes = encoder.response(msgid, `cannot encode the result of ${method}: ${(failure as Error).message}`, null);
+      }
+      // Cloned, not transferred: the encoder's Buffer may share Node's buffer pool.
+      post({ kind: 'raw-answer', call: message.call, bytes });
+    });
     return;
   }
   server.dispatch(message.method, withBuffers(message.params) as unknown[], (error, result) => post({ kind: 'answer', call: message.call, error, result }));

@@ -10,11 +10,16 @@ export interface WorkerData {
 }
 
 /** Main thread → worker: a `plugin.*` call to answer, or the end. */
-export type WorkerCall = { readonly kind: 'call'; readonly call: number; readonly method: string; readonly params: readonly unknown[] } | { readonly kind: 'close' };
+export type WorkerCall =
+  | { readonly kind: 'call'; readonly call: number; readonly method: string; readonly params: readonly unknown[] }
+  /** A whole request as Kong sent it, answered with the whole response (`raw-answer`). */
+  | { readonly kind: 'raw'; readonly call: number; readonly bytes: Uint8Array }
+  | { readonly kind: 'close' };
 
 /** Worker → main thread. */
 export type WorkerMessage =
   | { readonly kind: 'ready'; readonly plugins: readonly string[] }
   | { readonly kind: 'answer'; readonly call: number; readonly error: string | null; readonly result?: unknown }
+  | { readonly kind: 'raw-answer'; readonly call: number; readonly bytes: Uint8Array }
   | { readonly kind: 'emit'; readonly tag: string; readonly record: EmittedRecord }
   | { readonly kind: 'closed' };
