@@ -116,6 +116,9 @@ export const fileOutput = defineOutput({
         // A file per record: the records of one file are written together, in order, with the
         // rotation and CSV header checks Fluent Bit makes before each record.
         const pending = new Map<string, { parts: Array<Uint8Array | string>; bytes: number }>();
+        /** What each file held on disk when this flush first wrote to it (a CSV header goes only into an empty one). */
+        const onDisk = new Map<string, number>();
+        const diskSize = async (path: string) => onDisk.get(path) ?? onDisk.set(path, await fileSize(path)).get(path)!;
         const writePending = async (path: string): Promise<FlushResult> => {
           const entry = pending.get(path);
           if (entry === undefined) return 'ok';
@@ -147,9 +150,10 @@ export const fileOutput = defineOutput({
             const written = await writePending(path);
             if (written !== 'ok') return written;
             await rotation.rotate(path);
+            onDisk.set(path, 0); // a new, empty file from here on
             entry = undefined;
           }
-          const size = csvHeader ? (await fileSize(path)) + (entry?.bytes ?? 0) : 1;
+          const size = csvHeader ? (await diskSize(path)) + (entry?.bytes ?? 0) : 1;
           const text = format1(event, chunk.tag, size === 0);
           if (entry === undefined) pending.set(path, (entry = { parts: [], bytes: 0 }));
           entry.parts.push(text);

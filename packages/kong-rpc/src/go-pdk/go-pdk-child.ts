@@ -120,13 +120,15 @@ export class GoPdkChild {
   }
 
   /**
-   * Until the child listens: go-pdk says so on stderr. Probing with a connection would do, but
-   * go-pdk logs `EOF` for every connection that closes unused.
+   * Until the child listens: go-pdk says so on stderr. A connection probe (which go-pdk logs as
+   * `EOF` when it closes unused) is only the fallback, once the first half of the wait is over,
+   * for a go-pdk that does not say it.
    */
   private async untilListening(child: ChildProcess, said: () => boolean): Promise<void> {
+    const probeFrom = Date.now() + READY_TIMEOUT_MS / 2;
     const deadline = Date.now() + READY_TIMEOUT_MS;
     for (;;) {
-      if (said() || (Date.now() > deadline - READY_TIMEOUT_MS / 2 && (await canConnect(this.socketPath)))) return;
+      if (said() || (Date.now() > probeFrom && (await canConnect(this.socketPath)))) return;
       if (child.exitCode !== null || child.signalCode !== null) throw new KongRpcProtocolError(`go plugin ${this.name} exited before it listened on ${this.socketPath}`);
       if (Date.now() > deadline) throw new KongRpcProtocolError(`go plugin ${this.name} did not listen on ${this.socketPath} within ${READY_TIMEOUT_MS / 1000} s`);
       await new Promise((resolve) => setTimeout(resolve, 20));

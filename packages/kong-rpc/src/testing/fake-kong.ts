@@ -6,6 +6,7 @@ import type { PluginInfo } from '../plugin-info.js';
 import type { SchemaFields } from '../schema.js';
 import { encodeLikeKong, LuaMap, LuaString } from './lua-msgpack-encoder.js';
 import { ProtobufFakeKong } from './protobuf-fake-kong.js';
+import { HTTP_PHASES, runRequestPhases } from './request-run.js';
 import { withBuffers } from '../with-buffers.js';
 
 /**
@@ -92,7 +93,6 @@ export interface FakeKongOptions {
   readTimeoutMs?: number;
 }
 
-const HTTP_PHASES = ['certificate', 'rewrite', 'access', 'response', 'log'];
 const TERMINAL = new Set(['kong.response.exit', 'kong.response.error']);
 const MULTIMAP = new Set(['kong.request.get_query', 'kong.request.get_headers', 'kong.response.get_headers', 'kong.service.response.get_headers']);
 const RAW_BODY = new Set(['kong.request.get_raw_body', 'kong.response.get_raw_body', 'kong.service.response.get_raw_body']);
@@ -311,36 +311,20 @@ export class FakeKong implements AsyncDisposable {
     const phases = request.phases ?? info!.Phases;
     const config = info ? withSchemaDefaults(info.Schema.fields[0].config.fields, request.config ?? {}) : (request.config ?? {});
     const order = HTTP_PHASES.filter((phase) => phases.includes(phase) && (phase !== 'certificate' || request.https));
-    const run: RequestRun = { instanceId: -1, phases: [], errors: [], restarts: 0 };
-    let exited = false;
-    for (const phase of order) {
-      if (exited && phase !== 'log') continue;
-      for (let attempt = 0; ; attempt++) {
+    return runRequestPhases(order, {
+      instance: async () => {
         let id = this.instances.get(key);
-        if (id === undefined) {
-          id = await this.startInstance(request.plugin, config);
-          this.instances.set(key, id);
-        }
-        run.instanceId = id;
-        try {
-          const phaseRun = await this.runPhase(id, phase, request.answers);
-          run.phases.push(phaseRun);
-          if (phaseRun.exit) exited = true;
-          break;
-        } catch (error) {
-          const message = (error as Error).message;
-          if (this.isNoPluginInstance(message)) {
-            if (attempt >= 3) throw new KongRpcError(`recovery loop: still "${message}" after ${attempt} restarts`);
-            this.instances.delete(key);
-            run.restarts++;
-            continue;
-          }
-          run.errors.push(message);
-          break;
-        }
-      }
-    }
-    return run;
+        if (id === undefined) this.instances.set(key, (id = await this.startInstance(request.plugin, config)));
+        return id;
+      },
+      runPhase: (id, phase) => this.runPhase(id, phase, request.answers),
+      recover: (message, attempt) => {
+        if (!this.isNoPluginInstance(message)) return false;
+        if (attempt >= 3) throw new KongRpcError(`recovery loop: still "${message}" after ${attempt} restarts`);
+        this.instances.delete(key);
+        return true;
+      },
+    });
   }
 
   private isNoPluginInstance(message: string): boolean {

@@ -11,6 +11,7 @@ import { luaArgsOf, replyOf } from '../protobuf/kong-pdk-values.js';
 import { PDK_METHODS } from '../protobuf/pdk-methods.js';
 import type { PluginInfo } from '../plugin-info.js';
 import { KongRpcError, type PdkAnswers, type PhaseRun, type RequestRun } from './fake-kong.js';
+import { HTTP_PHASES, runRequestPhases } from './request-run.js';
 
 export interface ProtobufFakeKongOptions {
   /** The socket `pluginserver_<name>_socket` names (go-pdk: `<prefix>/<executable name>.socket`). */
@@ -28,7 +29,6 @@ export interface StartedPlugin {
 
 type RpcCallKind = NonNullable<MessageInitShape<typeof RpcCallSchema>['call']>;
 
-const HTTP_PHASES = ['certificate', 'rewrite', 'access', 'response', 'log'];
 const decoder = new TextDecoder('utf-8', { fatal: true });
 
 /**
@@ -149,35 +149,23 @@ export class ProtobufFakeKong implements AsyncDisposable {
     const phases = request.phases ?? info?.Phases;
     if (phases === undefined) throw new KongRpcError(`the phases of ${request.plugin} are not known: pass phases, or start the plugin with ProtobufFakeKong.start`);
     const key = `${request.plugin}:${JSON.stringify(request.config ?? {})}`;
-    const run: RequestRun = { instanceId: -1, phases: [], errors: [], restarts: 0 };
-    let exited = false;
-    for (const phase of HTTP_PHASES.filter((name) => phases.includes(name) && name !== 'certificate')) {
-      if (exited && phase !== 'log') continue;
-      for (let attempt = 0; ; attempt++) {
-        let id = this.instances.get(key);
-        if (id === undefined) {
-          id = await this.startInstance(request.plugin, request.config ?? {});
-          this.instances.set(key, id);
-        }
-        run.instanceId = id;
-        try {
-          const phaseRun = await this.runPhase(id, phase, request.answers);
-          run.phases.push(phaseRun);
-          if (phaseRun.exit) exited = true;
-          break;
-        } catch (error) {
-          const message = (error as Error).message;
-          if (message === 'closed' && attempt < 3) {
-            this.instances.clear();
-            run.restarts++;
-            continue;
-          }
-          run.errors.push(message);
-          break;
-        }
-      }
-    }
-    return run;
+    return runRequestPhases(
+      HTTP_PHASES.filter((name) => phases.includes(name) && name !== 'certificate'),
+      {
+        instance: async () => {
+          let id = this.instances.get(key);
+          if (id === undefined) this.instances.set(key, (id = await this.startInstance(request.plugin, request.config ?? {})));
+          return id;
+        },
+        runPhase: (id, phase) => this.runPhase(id, phase, request.answers),
+        // Kong 3.x resets every instance of the plugin on a close, and starts again.
+        recover: (message, attempt) => {
+          if (message !== 'closed' || attempt >= 3) return false;
+          this.instances.clear();
+          return true;
+        },
+      },
+    );
   }
 
   /**

@@ -16,8 +16,8 @@ interface PoolWorker {
   readonly rawPending: Map<number, (response: Uint8Array) => void>;
 }
 
-/** `plugin.Step*`: the methods that carry an EventId. */
-const STEP = /^plugin\.Step/;
+/** The methods that name an instance (HandleEvent, CloseInstance, InstanceStatus) or an event (the Steps). */
+const ROUTED_BY_ID = /^plugin\.(HandleEvent|Step\w*|CloseInstance|InstanceStatus)$/;
 
 /** Where the worker thread's script is: beside this file in the sources (loaded through tsx), under `workers/` in the build. */
 function workerScript(): { url: URL; execArgv: string[] } {
@@ -103,16 +103,7 @@ export class PluginWorkerPool {
   readonly route = (bytes: Uint8Array, start: number, end: number, reply: (response: Uint8Array) => void): boolean => {
     const header = readRpcHeader(this.headerReader, bytes, start, end);
     if (header === undefined) return false;
-    let owner: number;
-    if (header.method === 'plugin.StartInstance') {
-      if (header.name === undefined || this.main.plugin(header.name) instanceof GoPdkPlugin) return false;
-      owner = 1 + (this.nextWorker++ % this.workers.length);
-    } else if (header.method === 'plugin.HandleEvent' || STEP.test(header.method) || header.method === 'plugin.CloseInstance' || header.method === 'plugin.InstanceStatus') {
-      if (header.id === undefined) return false;
-      owner = this.ownerOf(header.id);
-    } else {
-      return false;
-    }
+    const owner = this.ownerFor(header.method, header.id, header.name);
     if (owner === 0) return false;
     const worker = this.workers[owner - 1]!;
     const call = this.nextCall++;
@@ -127,22 +118,23 @@ export class PluginWorkerPool {
 
   /** Routes one decoded `plugin.*` call: to the server its id names, a new instance to a worker in turn (a Go plugin's to the main thread). */
   dispatch(method: string, params: readonly unknown[], respond: RpcRespond): void {
+    if (method === 'plugin.GetStatus') return void this.status().then((status) => respond(null, status), (error: Error) => respond(error.message));
     const param = params[0] as Record<string, unknown> | number | undefined;
     const field = (name: string) => (typeof param === 'object' && param !== null ? param[name] : undefined);
-    let owner: number | undefined;
-    if (method === 'plugin.StartInstance') {
-      owner = this.main.plugin(String(field('Name'))) instanceof GoPdkPlugin ? 0 : 1 + (this.nextWorker++ % this.workers.length);
-    } else if (method === 'plugin.HandleEvent') {
-      owner = this.ownerOf(field('InstanceId'));
-    } else if (STEP.test(method)) {
-      owner = this.ownerOf(field('EventId'));
-    } else if (method === 'plugin.CloseInstance' || method === 'plugin.InstanceStatus') {
-      owner = this.ownerOf(param);
-    } else if (method === 'plugin.GetStatus') {
-      return void this.status().then((status) => respond(null, status), (error: Error) => respond(error.message));
-    }
-    if (owner === undefined || owner === 0) return this.main.dispatch(method, params, respond);
+    // The same fields the header reader takes: a bare id, or a map's InstanceId/EventId, and Name.
+    const owner = this.ownerFor(method, typeof param === 'number' ? param : (field('InstanceId') ?? field('EventId')), field('Name'));
+    if (owner === 0) return this.main.dispatch(method, params, respond);
     this.call(this.workers[owner - 1]!, method, params, respond);
+  }
+
+  /**
+   * The server a call goes to: 0 the main thread's, k worker k. A new instance goes to the next
+   * worker in turn (a Go plugin's to the main thread); a call that names an instance or event
+   * goes where its id says; anything else to the main thread.
+   */
+  private ownerFor(method: string, id: unknown, name: unknown): number {
+    if (method === 'plugin.StartInstance') return typeof name !== 'string' || this.main.plugin(name) instanceof GoPdkPlugin ? 0 : 1 + (this.nextWorker++ % this.workers.length);
+    return ROUTED_BY_ID.test(method) && id !== undefined ? this.ownerOf(id) : 0;
   }
 
   private ownerOf(id: unknown): number {
