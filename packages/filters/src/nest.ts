@@ -43,7 +43,10 @@ export const nestFilter = defineFilter({
       const under = config.nest_under;
       if (under === undefined || config.wildcard.length === 0) throw new CoreError('INVALID_PROPERTY', `${name}: Operation nest needs Wildcard and Nest_under.`);
       const selects = config.wildcard.map(wildcard);
-      const selected = (key: string) => selects.some((select) => select(key));
+      const selected = (key: string) => {
+        for (const select of selects) if (select(key)) return true;
+        return false;
+      };
       return {
         filter(event) {
           const nested = event.body.take(selected);

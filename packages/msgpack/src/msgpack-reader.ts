@@ -43,7 +43,10 @@ export class MsgpackReader {
   size = 0;
   /** ext type. */
   extType = 0;
-  private view!: DataView;
+  /** What `reset` was last given: pointing the reader at the same bytes again costs nothing. */
+  private source: Uint8Array | undefined;
+  /** A DataView of `bytes`, made when a multi-byte number is first read from them. */
+  private dataView: DataView | undefined;
   private readonly keepInvalidUtf8: boolean;
   private readonly cache: ShortStringCache | undefined;
 
@@ -57,13 +60,15 @@ export class MsgpackReader {
   reset(bytes: Uint8Array, offset = 0, limit = bytes.length): void {
     this.offset = offset;
     this.limit = limit;
-    if (bytes === this.bytes) return;
-    const previous = this.bytes as Buffer | undefined;
+    if (bytes === this.source) return;
+    this.source = bytes;
     this.bytes = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    // A reader pointed again and again at one scratch buffer (a filter chain's) keeps its view.
-    if (previous === undefined || previous.buffer !== bytes.buffer || previous.byteOffset !== bytes.byteOffset || previous.byteLength < bytes.byteLength) {
-      this.view = new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength);
-    }
+    this.dataView = undefined;
+  }
+
+  /** Most records hold no multi-byte number: the view is made for those that do. */
+  private get view(): DataView {
+    return (this.dataView ??= new DataView(this.bytes.buffer, this.bytes.byteOffset, this.bytes.byteLength));
   }
 
   get done(): boolean {
@@ -85,7 +90,6 @@ export class MsgpackReader {
   next(): MsgpackKind {
     const at = this.need(1);
     const b = this.bytes[at]!;
-    const v = this.view;
     if (b <= 0x7f) { this.value = b; return 'uint'; }
     if (b >= 0xe0) { this.value = b - 0x100; return 'int'; }
     if (b <= 0x8f) { this.size = b & 0x0f; return 'map'; }
@@ -96,32 +100,32 @@ export class MsgpackReader {
       case 0xc2: this.value = false; return 'bool';
       case 0xc3: this.value = true; return 'bool';
       case 0xc4: this.payload(this.bytes[this.need(1)]!); return 'bin';
-      case 0xc5: this.payload(v.getUint16(this.need(2))); return 'bin';
-      case 0xc6: this.payload(v.getUint32(this.need(4))); return 'bin';
-      case 0xc7: { const n = this.bytes[this.need(1)]!; this.extType = v.getInt8(this.need(1)); this.payload(n); return 'ext'; }
-      case 0xc8: { const n = v.getUint16(this.need(2)); this.extType = v.getInt8(this.need(1)); this.payload(n); return 'ext'; }
-      case 0xc9: { const n = v.getUint32(this.need(4)); this.extType = v.getInt8(this.need(1)); this.payload(n); return 'ext'; }
-      case 0xca: this.value = v.getFloat32(this.need(4)); return 'float';
-      case 0xcb: this.value = v.getFloat64(this.need(8)); return 'float';
+      case 0xc5: this.payload(this.view.getUint16(this.need(2))); return 'bin';
+      case 0xc6: this.payload(this.view.getUint32(this.need(4))); return 'bin';
+      case 0xc7: { const n = this.bytes[this.need(1)]!; this.extType = this.view.getInt8(this.need(1)); this.payload(n); return 'ext'; }
+      case 0xc8: { const n = this.view.getUint16(this.need(2)); this.extType = this.view.getInt8(this.need(1)); this.payload(n); return 'ext'; }
+      case 0xc9: { const n = this.view.getUint32(this.need(4)); this.extType = this.view.getInt8(this.need(1)); this.payload(n); return 'ext'; }
+      case 0xca: this.value = this.view.getFloat32(this.need(4)); return 'float';
+      case 0xcb: this.value = this.view.getFloat64(this.need(8)); return 'float';
       case 0xcc: this.value = this.bytes[this.need(1)]!; return 'uint';
-      case 0xcd: this.value = v.getUint16(this.need(2)); return 'uint';
-      case 0xce: this.value = v.getUint32(this.need(4)); return 'uint';
-      case 0xcf: this.value = narrow(v.getBigUint64(this.need(8))); return 'uint';
-      case 0xd0: this.value = v.getInt8(this.need(1)); return 'int';
-      case 0xd1: this.value = v.getInt16(this.need(2)); return 'int';
-      case 0xd2: this.value = v.getInt32(this.need(4)); return 'int';
-      case 0xd3: this.value = narrow(v.getBigInt64(this.need(8))); return 'int';
+      case 0xcd: this.value = this.view.getUint16(this.need(2)); return 'uint';
+      case 0xce: this.value = this.view.getUint32(this.need(4)); return 'uint';
+      case 0xcf: this.value = narrow(this.view.getBigUint64(this.need(8))); return 'uint';
+      case 0xd0: this.value = this.view.getInt8(this.need(1)); return 'int';
+      case 0xd1: this.value = this.view.getInt16(this.need(2)); return 'int';
+      case 0xd2: this.value = this.view.getInt32(this.need(4)); return 'int';
+      case 0xd3: this.value = narrow(this.view.getBigInt64(this.need(8))); return 'int';
       case 0xd4: case 0xd5: case 0xd6: case 0xd7: case 0xd8:
-        this.extType = v.getInt8(this.need(1));
+        this.extType = this.view.getInt8(this.need(1));
         this.payload(1 << (b - 0xd4));
         return 'ext';
       case 0xd9: this.payload(this.bytes[this.need(1)]!); return 'str';
-      case 0xda: this.payload(v.getUint16(this.need(2))); return 'str';
-      case 0xdb: this.payload(v.getUint32(this.need(4))); return 'str';
-      case 0xdc: this.size = v.getUint16(this.need(2)); return 'array';
-      case 0xdd: this.size = v.getUint32(this.need(4)); return 'array';
-      case 0xde: this.size = v.getUint16(this.need(2)); return 'map';
-      case 0xdf: this.size = v.getUint32(this.need(4)); return 'map';
+      case 0xda: this.payload(this.view.getUint16(this.need(2))); return 'str';
+      case 0xdb: this.payload(this.view.getUint32(this.need(4))); return 'str';
+      case 0xdc: this.size = this.view.getUint16(this.need(2)); return 'array';
+      case 0xdd: this.size = this.view.getUint32(this.need(4)); return 'array';
+      case 0xde: this.size = this.view.getUint16(this.need(2)); return 'map';
+      case 0xdf: this.size = this.view.getUint32(this.need(4)); return 'map';
       default: throw new MsgpackFormatError('MSGPACK_FORMAT', `invalid msgpack type byte 0x${b.toString(16)} at byte ${at}`, at);
     }
   }
