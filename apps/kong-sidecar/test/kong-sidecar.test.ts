@@ -187,8 +187,10 @@ describe('kong-sidecar serving Kong', () => {
   it('exits when its parent process is gone, as go-pluginserver does', async () => {
     const dir = prefix();
     const socketPath = join(dir, 'js_pluginserver.sock');
-    // A shell starts the sidecar in the background and exits: the sidecar loses its parent.
-    const shell = spawn('/bin/sh', ['-c', `${COMMAND} -p ${dir} -d ${PLUGINS} 2>/dev/null & echo $!; sleep 2`], { stdio: ['ignore', 'pipe', 'ignore'] });
+    // A shell starts the sidecar in the background, waits for its socket (up to 30 s: a loaded
+    // machine starts it slowly) and exits: the sidecar loses its parent.
+    const waitForSocket = `i=0; while [ ! -S ${socketPath} ] && [ $i -lt 300 ]; do sleep 0.1; i=$((i+1)); done`;
+    const shell = spawn('/bin/sh', ['-c', `${COMMAND} -p ${dir} -d ${PLUGINS} 2>/dev/null & echo $!; ${waitForSocket}`], { stdio: ['ignore', 'pipe', 'ignore'] });
     let output = '';
     shell.stdout!.on('data', (chunk: Buffer) => (output += chunk.toString()));
     await new Promise((resolve) => shell.on('exit', resolve));
