@@ -42,6 +42,27 @@ describe('RecordMap', () => {
     );
   });
 
+  it('gives the same object from its bytes as once parsed, __proto__ and duplicate keys included', () => {
+    const keyed = fc.oneof(mapBytes, fc.constant({ pairs: [], bytes: Buffer.from(encode({ ['__proto__']: 1, a: { __proto__: 2 } })) }));
+    fc.assert(
+      fc.property(keyed, ({ bytes }) => {
+        const parsed = RecordMap.of(bytes);
+        parsed.keys();
+        const fromBytes = RecordMap.of(bytes).toObject();
+        expect(fromBytes).toStrictEqual(parsed.toObject());
+        expect(Object.getPrototypeOf(fromBytes)).toBe(Object.prototype);
+      }),
+    );
+    // A key that is not a str is spelled as the stdout output prints it, with or without parsing.
+    const writer = new MsgpackWriter();
+    writer.writeMapHeader(2);
+    writer.writeValue(7);
+    writer.writeString('seven');
+    writer.writeString('log');
+    writer.writeString('x');
+    expect(RecordMap.of(Buffer.from(writer.bytes())).toObject()).toEqual({ 7: 'seven', log: 'x' });
+  });
+
   it('finds a key in the bytes as it does once parsed: the last entry of a key wins', () => {
     fc.assert(
       fc.property(mapBytes, fc.constantFrom('log', 'level', 'a', 'é', 'missing'), ({ pairs, bytes }, key) => {

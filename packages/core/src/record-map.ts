@@ -229,6 +229,10 @@ export class RecordMap {
 
   /** A plain object of the entries (the last of duplicate keys wins), nested maps too. */
   toObject(): Record<string, unknown> {
+    if (this.parsed === undefined && this.bytes !== undefined) {
+      const object = objectOf(this.bytes);
+      if (object !== undefined) return object;
+    }
     const out: Record<string, unknown> = {};
     for (let i = 0; i < this.entries.length; i++) {
       const value = this.valueAt(i);
@@ -344,6 +348,25 @@ function parseEntries(bytes: Uint8Array): Entry[] {
     pos = end;
   }
   return entries;
+}
+
+/**
+ * The object of the map `bytes` hold, decoded in one pass with no entries made (a js filter's
+ * record): what `toObject()` gives, values decoded as `get` decodes them. Undefined when a key
+ * is not a str, which the entries spell as the stdout output prints it.
+ */
+function objectOf(bytes: Uint8Array): Record<string, unknown> | undefined {
+  const reader = mapReader;
+  reader.reset(bytes);
+  if (reader.next() !== 'map') throw new TypeError('not a msgpack map');
+  const out: Record<string, unknown> = {};
+  for (let i = reader.size; i > 0; i--) {
+    if (!strBounds(bytes, reader.offset, bounds)) return undefined;
+    const key = keyText(bytes, bounds.start, bounds.end);
+    reader.offset = bounds.end;
+    setOwn(out, key, reader.read());
+  }
+  return out;
 }
 
 /** Keys repeat from record to record: the same string serves each time its bytes come again. */
