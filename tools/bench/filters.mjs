@@ -13,7 +13,7 @@ import { Engine } from '@tributary/core';
 import { grepFilter, jsFilter, modifyFilter, nestFilter } from '@tributary/filters';
 import { dummyInput } from '@tributary/inputs';
 import { nullOutput } from '@tributary/outputs';
-import { classicSection, runFluentBitFor } from './fluent-bit-run.mjs';
+import { classicSection, fluentBitDummy, runFluentBitFor } from './fluent-bit-run.mjs';
 import { runEngineFor } from './run-engine.mjs';
 
 const seconds = Number(process.argv[2] ?? 10);
@@ -44,7 +44,7 @@ for (const [name, filters] of Object.entries(chains).filter(([name]) => !only ||
   console.log(JSON.stringify({ bench: `dummy-${name}-null`, ...(await runEngineFor(engine, seconds)), node: process.version }));
   if (process.env.FLUENT_BIT && name !== 'js') {
     const sections = [
-      classicSection('INPUT', 'dummy', props([['Dummy', dummy], ['Rate', '100'], ['Copies', '10000']])),
+      fluentBitDummy(dummy),
       ...filters.map((filter) => classicSection('FILTER', filter.plugin.name, filter.properties, filter.match)),
       classicSection('OUTPUT', 'null', [], '*'),
     ].join('\n\n');

@@ -9,7 +9,7 @@ import { createLogger } from '@tributary/base';
 import { Engine } from '@tributary/core';
 import { dummyInput } from '@tributary/inputs';
 import { httpOutput } from '@tributary/outputs';
-import { classicSection, runFluentBitFor } from './fluent-bit-run.mjs';
+import { classicSection, fluentBitDummy, runFluentBitFor } from './fluent-bit-run.mjs';
 import { runEngineFor } from './run-engine.mjs';
 
 const seconds = Number(process.argv[2] ?? 10);
@@ -29,7 +29,7 @@ const engine = new Engine({
 console.log(JSON.stringify({ bench: 'dummy-http-json_lines', workers, ...(await runEngineFor(engine, seconds)), node: process.version }));
 if (process.env.FLUENT_BIT) {
   const sections = [
-    classicSection('INPUT', 'dummy', props([['Dummy', dummy], ['Rate', '100'], ['Copies', '10000'], ['Mem_Buf_Limit', '64M']])),
+    fluentBitDummy(dummy, props([['Mem_Buf_Limit', '64M']])),
     classicSection('OUTPUT', 'http', props([['Host', '127.0.0.1'], ['Port', String(server.address().port)], ['Format', 'json_lines'], ['Workers', String(workers)]]), '*'),
   ].join('\n\n');
   console.log(JSON.stringify({ bench: 'fluent-bit-dummy-http-json_lines', workers, ...(await runFluentBitFor(process.env.FLUENT_BIT, sections, seconds)) }));

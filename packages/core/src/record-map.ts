@@ -188,14 +188,9 @@ export class RecordMap {
 
   /** Takes out the entries whose key passes, in order, as a map of their own (Fluent Bit's nest). */
   take(test: (key: string) => boolean): RecordMap {
-    const entries = this.entries;
-    let first = 0;
-    while (first < entries.length && !test(entries[first]!.key)) first++;
-    // Most records a nest filter sees hold none of its keys: nothing to split.
-    if (first === entries.length) return new RecordMap([]);
-    const taken: Entry[] = [entries[first]!];
-    const kept: Entry[] = entries.slice(0, first);
-    for (let i = first + 1; i < entries.length; i++) (test(entries[i]!.key) ? taken : kept).push(entries[i]!);
+    const taken: Entry[] = [];
+    const kept: Entry[] = [];
+    for (const entry of this.entries) (test(entry.key) ? taken : kept).push(entry);
     this.entries = kept;
     return new RecordMap(taken);
   }
