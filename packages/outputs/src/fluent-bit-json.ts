@@ -37,7 +37,13 @@ export function jsonNumber(value: number): string {
   if (Number.isNaN(value) || !Number.isFinite(value)) return 'null';
   if (Number.isInteger(value)) return value.toFixed(1);
   const text = value.toPrecision(16);
-  return text.includes('e') ? text.replace(/\.?0+e/, 'e') : text.replace(/\.?0+$/, '');
+  if (text.includes('e')) return text.replace(/\.?0+e/, 'e');
+  // %g drops the zeros that end a fraction, and the point with them; an integer's digits stay.
+  if (!text.includes('.')) return text;
+  let end = text.length;
+  while (text.charCodeAt(end - 1) === 0x30) end--;
+  if (text.charCodeAt(end - 1) === 0x2e) end--;
+  return end === text.length ? text : text.slice(0, end);
 }
 
 const NEEDS_ESCAPE = /[^\x20-\x21\x23-\x5b\x5d-\x7e]/;

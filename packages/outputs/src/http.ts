@@ -89,7 +89,7 @@ export const httpOutput = defineOutput({
     const payloadOf = (data: Uint8Array): Uint8Array => {
       if (format === 'msgpack') return data;
       if (format === 'gelf') return Buffer.from(gelfRecords(data, gelfFields, (message) => ctx.log.warn(message)));
-      return Buffer.from(jsonRecords(data, format, dateKey, dateFormat));
+      return jsonRecords(data, format, dateKey, dateFormat);
     };
     if ((config.body_key === undefined) !== (config.headers_key === undefined)) {
       throw new CoreError('INVALID_PROPERTY', `${name}: when setting ${config.body_key === undefined ? 'headers_key, body_key' : 'body_key, headers_key'} is also required.`);

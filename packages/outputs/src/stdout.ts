@@ -38,7 +38,7 @@ export function createStdoutOutput(sink: TextSink = processStdout) {
             format === 'msgpack'
               ? printRecords(chunk.data, chunk.tag)
               : // Fluent Bit ends json and json_stream with a line break; json_lines lines have theirs.
-                jsonRecords(chunk.data, format as JsonFormat, dateKey, dateFormat) + (format === 'json_lines' ? '' : '\n');
+                jsonRecords(chunk.data, format as JsonFormat, dateKey, dateFormat).toString('latin1') + (format === 'json_lines' ? '' : '\n');
           return new Promise((resolve) => sink.write(text, (error) => resolve(error ? 'retry' : 'ok')));
         },
       };
