@@ -6,15 +6,14 @@
 //   pnpm turbo run build && node --conditions=@tributary/source --import tsx tools/bench/kong-protobuf-load.ts [seconds] [concurrency]
 import { spawn, type ChildProcess } from 'node:child_process';
 import { chmodSync, copyFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { connect } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { create, toBinary } from '@bufbuild/protobuf';
-import { FrameReader } from '@tributary/kong-rpc/protobuf';
 import { ProtobufFakeKong } from '@tributary/kong-rpc/testing';
 import { buildGoPdkPlugin } from '@tributary/native-fixtures';
 import { driveEvents } from './event-load.js';
+import { ProtobufLoadConnection } from './kong-protobuf-load-client.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
@@ -42,61 +41,6 @@ const servers: Record<string, Server> = {
   "go-pdk plugin's own server": { plugin: 'go-bench', socket: 'go-bench.socket', start: (prefix) => spawn(goBench, ['-kong-prefix', prefix], { stdio: 'ignore' }) },
 };
 
-/** One lean Kong connection: the RpcCall of an access event, replies encoded once, frames read in place. */
-class LoadConnection {
-  private readonly reader = new FrameReader();
-  private frames: Uint8Array[] = [];
-  private waiting: (() => void) | undefined;
-  private sequence = 1;
-
-  private constructor(private readonly socket: import('node:net').Socket) {
-    socket.setNoDelay(true);
-    socket.on('data', (chunk: Buffer) => {
-      this.frames.push(...this.reader.push(chunk));
-      const waiting = this.waiting;
-      this.waiting = undefined;
-      waiting?.();
-    });
-  }
-
-  static open(path: string): Promise<LoadConnection> {
-    return new Promise((resolve, reject) => {
-      const socket = connect(path, () => resolve(new LoadConnection(socket)));
-      socket.once('error', reject);
-    });
-  }
-
-  private async next(): Promise<Uint8Array> {
-    while (this.frames.length === 0) await new Promise<void>((resolve) => (this.waiting = resolve));
-    return this.frames.shift()!;
-  }
-
-  private send(payload: Uint8Array): void {
-    const length = Buffer.allocUnsafe(4);
-    length.writeUInt32LE(payload.length, 0);
-    this.socket.write(payload.length === 0 ? length : Buffer.concat([length, payload]));
-  }
-
-  /** One access event; returns the number of PDK calls it made. */
-  async event(handle: (sequence: bigint) => Uint8Array, replies: Map<string, Uint8Array>): Promise<number> {
-    this.send(handle(BigInt(++this.sequence)));
-    let calls = 0;
-    for (;;) {
-      const method = await this.next();
-      if (method.length === 0) break;
-      await this.next(); // the arguments
-      calls++;
-      this.send(replies.get(Buffer.from(method).toString('latin1')) ?? new Uint8Array(0));
-    }
-    await this.next(); // the RpcReturn
-    return calls;
-  }
-
-  close(): void {
-    this.socket.destroy();
-  }
-}
-
 async function measure(name: string, server: Server) {
   const prefix = mkdtempSync(join(tmpdir(), 'kong-pb-bench-'));
   const socketPath = join(prefix, server.socket);
@@ -112,7 +56,7 @@ async function measure(name: string, server: Server) {
   const { RpcCallSchema, StringSchema } = await import('@tributary/kong-rpc/protobuf');
   const handle = (sequence: bigint) => toBinary(RpcCallSchema, create(RpcCallSchema, { sequence, call: { case: 'cmdHandleEvent', value: { instanceId: instance, eventName: 'access' } } }));
   const replies = new Map(Object.entries(ANSWERS).map(([method, value]) => [method, toBinary(StringSchema, create(StringSchema, { v: value }))]));
-  const connections = await Promise.all(Array.from({ length: concurrency }, () => LoadConnection.open(socketPath)));
+  const connections = await Promise.all(Array.from({ length: concurrency }, () => ProtobufLoadConnection.open(socketPath)));
   await new Promise((resolve) => setTimeout(resolve, 100));
   const pids = [child.pid!, ...childrenOf(child.pid!)];
   const before = pids.reduce((sum, pid) => sum + cpuSeconds(pid), 0);

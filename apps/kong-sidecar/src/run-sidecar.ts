@@ -35,7 +35,6 @@ export async function runSidecar(argv: readonly string[], io: SidecarIo): Promis
 
     // One log format on stderr for the plugin server and the pipeline: Fluent Bit's.
     const log = createLogger({ level: (['warn', 'info', 'debug'] as const)[Math.min(options.verbosity, 2)], sink: { write: io.stderr } }).child('kong');
-    if (options.workers > 1 && options.protocol !== 'msgpack') throw new UsageError('--workers serves MsgPack:1 only: drop --workers, or --protocol protobuf.');
     const logLevel = (['warn', 'info', 'debug'] as const)[Math.min(options.verbosity, 2)]!;
     const { plugins, failures } = await servedPlugins(options.pluginsDirectory, log, { only: options.plugin });
     const dumping = options.dumpAllPlugins || options.dump || options.dumpPluginInfo !== undefined;

@@ -125,8 +125,7 @@ Kong external plugin server for TypeScript/JavaScript plugins (kong-js-pluginser
                                 speak MsgPack:1 (default) or ProtoBuf:1 (go-pdk's protocol); the
                                 dump then names it, as go-pdk's -dump does
       --workers N               run JS/TS plugin instances on N worker threads (default 1: the
-                                main thread), events routed to the thread that holds them;
-                                MsgPack:1 only
+                                main thread), events routed to the thread that holds them
       --pipeline FILE           run a Fluent Bit classic config; plugins' emit() and the built-in
                                 tributary-log plugin feed its outputs (Go plugins included)
   -v, --verbose                 more logging on stderr (repeat for debug)

@@ -164,7 +164,20 @@ describe('kong-sidecar serving Kong', () => {
     expect(runs.every((run) => run.instanceId % 3 !== 0)).toBe(true);
     expect(sidecar.stderr).toContain('serving JS/TS plugins on 2 worker threads');
     expect(await sidecar.stop('SIGTERM')).toBe(0);
-    expect(sidecarSync(['-d', PLUGINS, '--workers', '2', '--protocol', 'protobuf']).stderr).toContain('--workers serves MsgPack:1 only');
+  });
+
+  it('--workers 2 --protocol protobuf serves the JS/TS plugins from worker threads in ProtoBuf:1', async () => {
+    const dir = prefix();
+    const socketPath = join(dir, 'js_pluginserver.sock');
+    const sidecar = await startSidecar(['-p', dir, '-d', PLUGINS, '--workers', '2', '--protocol', 'protobuf', '-v'], socketPath);
+    running.push(sidecar);
+    await using kong = new ProtobufFakeKong({ socketPath, readTimeoutMs: 10_000 });
+    const runs = await Promise.all(['a', 'b', 'c'].map((message) => kong.runRequest({ plugin: 'js-hello', config: { message }, phases: ['access'], answers: { 'kong.request.get_header': 'example.org' } })));
+    expect(runs.map((run) => run.phases[0]!.calls.at(-1)!.args[1])).toEqual(['Javascript says a to example.org', 'Javascript says b to example.org', 'Javascript says c to example.org']);
+    expect(runs.every((run) => run.instanceId % 3 !== 0)).toBe(true);
+    expect(kong.violations).toEqual([]);
+    expect(sidecar.stderr).toContain('serving JS/TS plugins on 2 worker threads');
+    expect(await sidecar.stop('SIGTERM')).toBe(0);
   });
 
   it('leaves the socket of a newer sidecar on the same path when it stops (Kong respawns overlap)', async () => {

@@ -2,7 +2,6 @@ import { PluginServer, type PluginServerOptions } from './plugin-server.js';
 import { loadPluginDirectory, type LoadedPlugin } from './plugin-loader.js';
 import { ProtobufConnectionServer } from './protobuf/protobuf-connection-server.js';
 import { RpcConnectionServer } from './rpc-connection-server.js';
-import { PluginLoadError } from './kong-rpc-error.js';
 import { PluginWorkerPool } from './workers/plugin-worker-pool.js';
 import { silentLogger } from '@tributary/base';
 
@@ -14,7 +13,7 @@ export interface StartOptions extends PluginServerOptions {
   /** Kong's plugin protocol to serve: `msgpack` (MsgPack:1, the default) or `protobuf` (ProtoBuf:1, go-pdk's). */
   protocol?: PluginProtocol;
   /**
-   * `--workers N` (N ≥ 2, MsgPack:1): the JS/TS plugins of `directory` (only `only`, when set)
+   * `--workers N` (N ≥ 2): the JS/TS plugins of `directory` (only `only`, when set)
    * run on N worker threads, loaded there; `plugins` are still served by the main thread for
    * Go plugins and plugin info. 1 (the default) runs everything on the main thread.
    */
@@ -40,12 +39,11 @@ export async function startPluginServer(options: StartOptions): Promise<RunningP
   const plugins = 'directory' in options.plugins ? await loadPluginDirectory(options.plugins.directory, log) : options.plugins;
   const protocol = options.protocol ?? 'msgpack';
   const workers = options.workers !== undefined && options.workers.count > 1 ? options.workers : undefined;
-  if (workers !== undefined && protocol !== 'msgpack') throw new PluginLoadError('worker threads serve MsgPack:1 only: run ProtoBuf:1 with one worker.');
   const server = new PluginServer(plugins, { ...options, ...(workers === undefined ? {} : PluginWorkerPool.mainIds(workers.count)) });
   const pool = workers === undefined ? undefined : await PluginWorkerPool.start({ main: server, ...workers, log, emit: options.emit });
   const rpc =
     protocol === 'protobuf'
-      ? new ProtobufConnectionServer(server, log)
+      ? new ProtobufConnectionServer(server, log, pool?.routeProtobuf)
       : pool === undefined
         ? new RpcConnectionServer((method, params, respond) => server.dispatch(method, params, respond), log)
         : new RpcConnectionServer((method, params, respond) => pool.dispatch(method, params, respond), log, undefined, pool.route);

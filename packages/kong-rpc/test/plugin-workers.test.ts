@@ -1,11 +1,12 @@
 // `--workers N`: JS/TS plugin instances on worker threads, driven by the fake Kong over the
-// real socket: events routed by id (Steps on any connection), instances spread, emit relayed.
+// real socket: events routed by id (Steps on any connection), instances spread, emit relayed;
+// in ProtoBuf:1 the worker serves an event on a relay of its connection.
 import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startPluginServer, servedPlugins, type RunningPluginServer } from '../src/index.js';
-import { FakeKong } from '../src/testing/index.js';
+import { FakeKong, ProtobufFakeKong } from '../src/testing/index.js';
 import { KONG_PDK_PLUGINS } from './plugin-servers.js';
 
 describe('plugin server with worker threads (MsgPack:1)', () => {
@@ -47,5 +48,50 @@ describe('plugin server with worker threads (MsgPack:1)', () => {
     const logged = await kong.runRequest({ plugin: 'tributary-log', config: { tag: 'kong.access' }, phases: ['log'], answers: { 'kong.log.serialize': JSON.stringify({ request: { uri: '/' } }) } });
     expect(logged.errors).toEqual([]);
     expect(emitted).toEqual(['kong.access']);
+  });
+});
+
+describe('plugin server with worker threads (ProtoBuf:1)', () => {
+  let running: RunningPluginServer;
+  const emitted: string[] = [];
+  beforeAll(async () => {
+    const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => log } as never;
+    const { plugins } = await servedPlugins(KONG_PDK_PLUGINS, log);
+    running = await startPluginServer({
+      socketPath: join(mkdtempSync(join(tmpdir(), 'workers-pb-')), 'plugins.sock'),
+      plugins,
+      protocol: 'protobuf',
+      log,
+      emit: (tag) => void emitted.push(tag),
+      workers: { count: 2, directory: KONG_PDK_PLUGINS, logLevel: 'error' },
+    });
+  }, 60_000);
+  afterAll(() => running?.close());
+
+  it("serves each instance's events on its worker, the PDK calls relayed on the event's connection", async () => {
+    await using kong = new ProtobufFakeKong({ socketPath: running.socketPath, readTimeoutMs: 10_000 });
+    const runs = await Promise.all(
+      Array.from({ length: 8 }, (_, i) =>
+        kong.runRequest({ plugin: 'conformance', config: { scenario: 'calls', n: i }, phases: ['access'], answers: { 'kong.request.get_header': `h${i}`, 'kong.request.get_path': '/p' } }),
+      ),
+    );
+    expect(runs.map((run) => run.errors)).toEqual(Array.from({ length: 8 }, () => []));
+    expect(runs.map((run) => run.phases[0]!.calls.at(-1)!.args)).toEqual(Array.from({ length: 8 }, (_, i) => ['x-echo', `h${i}/p`]));
+    // Instances alternate between the two workers: ids 1, 2 (mod 3) — never the main thread's 0.
+    expect(new Set(runs.map((run) => run.instanceId % 3))).toEqual(new Set([1, 2]));
+    const status = await kong.instanceStatus(runs[0]!.instanceId);
+    expect(status).toMatchObject({ name: 'conformance', instanceId: runs[0]!.instanceId });
+    await kong.closeInstance(runs[1]!.instanceId);
+    expect(kong.violations).toEqual([]);
+  });
+
+  it("relays plugins' kong.response.exit and emitted records from the workers", async () => {
+    await using kong = new ProtobufFakeKong({ socketPath: running.socketPath, readTimeoutMs: 10_000 });
+    const run = await kong.runRequest({ plugin: 'conformance', config: { scenario: 'exit' }, phases: ['access'] });
+    expect(run.phases[0]!.exit?.args).toEqual([403, Buffer.from('denied'), { 'x-reason': ['test'] }]);
+    const logged = await kong.runRequest({ plugin: 'tributary-log', config: { tag: 'kong.pb' }, phases: ['log'], answers: { 'kong.log.serialize': JSON.stringify({ request: { uri: '/' } }) } });
+    expect(logged.errors).toEqual([]);
+    expect(emitted).toEqual(['kong.pb']);
+    expect(kong.violations).toEqual([]);
   });
 });

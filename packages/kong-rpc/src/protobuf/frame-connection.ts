@@ -2,12 +2,23 @@ import type { Socket } from 'node:net';
 import { encodeFrames, FrameReader } from './frames.js';
 import { KongRpcProtocolError } from './protocol-error.js';
 
+/** One ProtoBuf:1 conversation as a server runs it: frames read in order, frames written whole. */
+export interface FrameChannel {
+  /** Whether the channel can still be read. */
+  readonly open: boolean;
+  /** The next frame; fails when the conversation ends first, or after `timeoutMs` without one. */
+  next(timeoutMs?: number): Promise<Uint8Array>;
+  /** Writes frames, in one write. */
+  send(...payloads: Uint8Array[]): void;
+  close(): void;
+}
+
 /**
  * A ProtoBuf:1 conversation on one socket: frames read in order (`next`), written whole
  * (`send`). Once the peer closes, breaks the framing or stays silent past a timeout, every
  * wait fails with a KongRpcProtocolError saying so.
  */
-export class FrameConnection {
+export class FrameConnection implements FrameChannel {
   private readonly reader = new FrameReader();
   private readonly frames: Uint8Array[] = [];
   private waiting: { resolve: (frame: Uint8Array) => void; reject: (error: Error) => void; timer?: NodeJS.Timeout } | undefined;
@@ -46,7 +57,12 @@ export class FrameConnection {
 
   /** Writes frames, in one write (a PDK call's method and arguments go together). */
   send(...payloads: Uint8Array[]): void {
-    if (this.failure === undefined) this.socket.write(encodeFrames(payloads));
+    this.sendEncoded(encodeFrames(payloads));
+  }
+
+  /** Writes frames already encoded back to back (`encodeFrames`). */
+  sendEncoded(frames: Uint8Array): void {
+    if (this.failure === undefined) this.socket.write(frames);
   }
 
   close(): void {

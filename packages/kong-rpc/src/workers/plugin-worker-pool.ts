@@ -5,6 +5,9 @@ import type { EmittedRecord } from '../plugin-definition.js';
 import type { PluginServer } from '../plugin-server.js';
 import type { RpcRespond } from '../rpc-connection-server.js';
 import { MsgpackReader } from '@tributary/msgpack';
+import type { FrameConnection } from '../protobuf/frame-connection.js';
+import type { RpcCall } from '../protobuf/gen/pluginsocket_pb.js';
+import type { ProtobufRoute } from '../protobuf/protobuf-connection-server.js';
 import { readRpcHeader } from './rpc-header.js';
 import type { WorkerCall, WorkerData, WorkerMessage } from './worker-messages.js';
 
@@ -14,6 +17,14 @@ interface PoolWorker {
   readonly pending: Map<number, RpcRespond>;
   /** Routed requests whose encoded response is awaited, by call. */
   readonly rawPending: Map<number, (response: Uint8Array) => void>;
+  /** ProtoBuf:1 calls being served on the worker, by conversation: the connection it relays, and the call's end. */
+  readonly conversations: Map<number, Conversation>;
+}
+
+interface Conversation {
+  readonly connection: FrameConnection;
+  readonly resolve: (result: 'continue' | 'ended') => void;
+  readonly reject: (error: Error) => void;
 }
 
 /** The methods that name an instance (HandleEvent, CloseInstance, InstanceStatus) or an event (the Steps). */
@@ -28,11 +39,13 @@ function workerScript(): { url: URL; execArgv: string[] } {
 }
 
 /**
- * `--workers N` (MsgPack:1): the JS/TS plugin instances live on N worker threads, each with a
- * PluginServer of its own, while the main thread keeps the sockets, Go plugins and plugin
- * info. An instance or event id says which server holds it (`id % (N + 1)`: 0 the main
- * thread's, k worker k), so every call is routed by one number of its parameters — Steps of
- * one event may come on any connection. A new instance goes to the next worker in turn.
+ * `--workers N`: the JS/TS plugin instances live on N worker threads, each with a PluginServer
+ * of its own, while the main thread keeps the sockets, Go plugins and plugin info. An instance
+ * or event id says which server holds it (`id % (N + 1)`: 0 the main thread's, k worker k), so
+ * every call is routed by one number of its parameters — in MsgPack:1, Steps of one event may
+ * come on any connection. A new instance goes to the next worker in turn. In ProtoBuf:1 an
+ * event's PDK calls come on its own connection: the worker serves the RpcCall on a relay of
+ * that connection (`WorkerFrameChannel`), the main thread writing and reading its frames.
  */
 export class PluginWorkerPool {
   private nextCall = 0;
@@ -55,7 +68,7 @@ export class PluginWorkerPool {
       Array.from({ length: options.count }, (_, index) => {
         const data: WorkerData = { directory: options.directory, only: options.only, offset: index + 1, stride: options.count + 1, logLevel: options.logLevel };
         const thread = new Worker(script.url, { workerData: data, execArgv: script.execArgv });
-        const worker: PoolWorker = { thread, pending: new Map(), rawPending: new Map() };
+        const worker: PoolWorker = { thread, pending: new Map(), rawPending: new Map(), conversations: new Map() };
         return new Promise<PoolWorker>((resolve, reject) => {
           thread.once('error', (error) => {
             options.log.error(`worker ${index + 1} failed: ${error.message}`);
@@ -77,6 +90,12 @@ export class PluginWorkerPool {
               case 'emit':
                 options.emit?.(message.tag, message.record);
                 break;
+              case 'pb-send':
+              case 'pb-next':
+              case 'pb-close':
+              case 'pb-done':
+                relay(worker, message);
+                break;
               case 'closed':
                 void thread.terminate();
                 break;
@@ -86,6 +105,8 @@ export class PluginWorkerPool {
             for (const respond of worker.pending.values()) respond(`the worker thread serving this call exited (code ${code})`);
             worker.pending.clear();
             worker.rawPending.clear(); // Kong's read of these times out, as for a dead server
+            for (const conversation of worker.conversations.values()) conversation.reject(new Error(`the worker thread serving this call exited (code ${code})`));
+            worker.conversations.clear();
           });
         });
       }),
@@ -113,6 +134,36 @@ export class PluginWorkerPool {
     worker.thread.postMessage({ kind: 'raw', call, bytes: copy } satisfies WorkerCall, [copy.buffer as ArrayBuffer]);
     return true;
   };
+
+  /**
+   * The ProtoBuf:1 route (`ProtobufRoute`): an RpcCall that names a worker's instance, or
+   * starts a JS/TS plugin's, is served by that worker on a relay of `connection`; undefined
+   * leaves the call to the main thread's server.
+   */
+  readonly routeProtobuf: ProtobufRoute = (call, frame, connection) => {
+    const owner = this.protobufOwner(call);
+    if (owner === 0) return undefined;
+    const worker = this.workers[owner - 1]!;
+    const conversation = this.nextCall++;
+    return new Promise((resolve, reject) => {
+      worker.conversations.set(conversation, { connection, resolve, reject });
+      worker.thread.postMessage({ kind: 'pb-call', conversation, bytes: frame } satisfies WorkerCall);
+    });
+  };
+
+  private protobufOwner(call: RpcCall): number {
+    const command = call.call;
+    switch (command.case) {
+      case 'cmdStartInstance':
+        return this.ownerFor('plugin.StartInstance', undefined, command.value.name);
+      case 'cmdHandleEvent':
+      case 'cmdCloseInstance':
+      case 'cmdGetInstanceStatus':
+        return this.ownerOf(command.value.instanceId);
+      default:
+        return 0;
+    }
+  }
 
   private readonly headerReader = new MsgpackReader(new Uint8Array(0), 0, 0, { cacheShortStrings: true });
 
@@ -172,5 +223,26 @@ export class PluginWorkerPool {
           }),
       ),
     );
+  }
+}
+
+/** Does what a worker asks on the ProtoBuf:1 connection it serves a call on. */
+function relay(worker: PoolWorker, message: Extract<WorkerMessage, { conversation: number }>): void {
+  const conversation = worker.conversations.get(message.conversation);
+  if (conversation === undefined) return;
+  const { connection } = conversation;
+  switch (message.kind) {
+    case 'pb-send':
+      return connection.sendEncoded(message.bytes);
+    case 'pb-close':
+      return connection.close();
+    case 'pb-next':
+      return void connection.next(message.timeoutMs).then(
+        (bytes) => worker.thread.postMessage({ kind: 'pb-frame', conversation: message.conversation, bytes } satisfies WorkerCall),
+        (error: Error) => worker.thread.postMessage({ kind: 'pb-frame', conversation: message.conversation, error: error.message } satisfies WorkerCall),
+      );
+    case 'pb-done':
+      worker.conversations.delete(message.conversation);
+      return message.error === undefined ? conversation.resolve(message.result) : conversation.reject(new Error(message.error));
   }
 }

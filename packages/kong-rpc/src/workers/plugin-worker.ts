@@ -1,14 +1,19 @@
 // A worker thread of `--workers N`: its own PluginServer for the JS/TS plugins of the
-// directory, ids `offset + n * stride`; calls come from the main thread's PluginWorkerPool,
-// answers and emitted records go back to it.
+// directory, ids `offset + n * stride`; calls come from the main thread's PluginWorkerPool
+// (MsgPack:1 requests, ProtoBuf:1 RpcCalls on a relayed connection), answers and emitted
+// records go back to it.
 import { parentPort, workerData } from 'node:worker_threads';
-import { createLogger, type LogLevel } from '@tributary/base';
+import { fromBinary } from '@bufbuild/protobuf';
+import { createLogger, messageOf, type LogLevel } from '@tributary/base';
 import { PluginServer } from '../plugin-server.js';
-import { servedPlugins } from '../served-plugins.js';
-import type { WorkerCall, WorkerData, WorkerMessage } from './worker-messages.js';
-import { withBuffers } from '../with-buffers.js';
+import { RpcCallSchema } from '../protobuf/gen/pluginsocket_pb.js';
+import { ProtobufCalls } from '../protobuf/protobuf-calls.js';
 import { RpcMessageEncoder } from '../rpc-message-encoder.js';
 import { RpcStreamDecoder } from '../rpc-stream-decoder.js';
+import { servedPlugins } from '../served-plugins.js';
+import { withBuffers } from '../with-buffers.js';
+import { WorkerFrameChannel } from './worker-frame-channel.js';
+import type { WorkerCall, WorkerData, WorkerMessage } from './worker-messages.js';
 
 const data = workerData as WorkerData;
 const port = parentPort!;
@@ -23,11 +28,31 @@ const server = new PluginServer(plugins, {
   idStride: data.stride,
   emit: (tag, record) => post({ kind: 'emit', tag, record }),
 });
+const protobuf = new ProtobufCalls(server);
+const channels = new Map<number, WorkerFrameChannel>();
 const decoder = new RpcStreamDecoder();
 const encoder = new RpcMessageEncoder();
 port.on('message', (message: WorkerCall) => {
   if (message.kind === 'close') {
     void server.close().then(() => post({ kind: 'closed' }));
+    return;
+  }
+  if (message.kind === 'pb-call') {
+    // ProtoBuf:1: the call served on a relay of the main thread's connection, as the main thread would serve it.
+    const { conversation } = message;
+    const channel = new WorkerFrameChannel(conversation, post);
+    channels.set(conversation, channel);
+    Promise.resolve()
+      .then(() => protobuf.serve(channel, fromBinary(RpcCallSchema, message.bytes)))
+      .then(
+        (result) => post({ kind: 'pb-done', conversation, result }),
+        (error: unknown) => post({ kind: 'pb-done', conversation, result: 'ended', error: messageOf(error) }),
+      )
+      .finally(() => channels.delete(conversation));
+    return;
+  }
+  if (message.kind === 'pb-frame') {
+    channels.get(message.conversation)?.deliver(message.bytes, message.error);
     return;
   }
   if (message.kind === 'raw') {
