@@ -5,23 +5,29 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startPluginServer, servedPlugins, type RunningPluginServer } from '../src/index.js';
+import { startPluginServer, servedPlugins, type PluginProtocol, type RunningPluginServer } from '../src/index.js';
 import { FakeKong, ProtobufFakeKong } from '../src/testing/index.js';
 import { KONG_PDK_PLUGINS } from './plugin-servers.js';
+
+/** The kong-pdk fixture plugins served with two worker threads in `protocol`; what they emit lands in `emitted`. */
+async function startWithWorkers(protocol: PluginProtocol, emitted: string[]): Promise<RunningPluginServer> {
+  const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => log } as never;
+  const { plugins } = await servedPlugins(KONG_PDK_PLUGINS, log);
+  return startPluginServer({
+    socketPath: join(mkdtempSync(join(tmpdir(), `workers-${protocol}-`)), 'plugins.sock'),
+    plugins,
+    protocol,
+    log,
+    emit: (tag) => void emitted.push(tag),
+    workers: { count: 2, directory: KONG_PDK_PLUGINS, logLevel: 'error' },
+  });
+}
 
 describe('plugin server with worker threads (MsgPack:1)', () => {
   let running: RunningPluginServer;
   const emitted: string[] = [];
   beforeAll(async () => {
-    const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => log } as never;
-    const { plugins } = await servedPlugins(KONG_PDK_PLUGINS, log);
-    running = await startPluginServer({
-      socketPath: join(mkdtempSync(join(tmpdir(), 'workers-')), 'plugins.sock'),
-      plugins,
-      log,
-      emit: (tag) => void emitted.push(tag),
-      workers: { count: 2, directory: KONG_PDK_PLUGINS, logLevel: 'error' },
-    });
+    running = await startWithWorkers('msgpack', emitted);
   }, 60_000);
   afterAll(() => running?.close());
 
@@ -55,16 +61,7 @@ describe('plugin server with worker threads (ProtoBuf:1)', () => {
   let running: RunningPluginServer;
   const emitted: string[] = [];
   beforeAll(async () => {
-    const log = { debug: () => {}, info: () => {}, warn: () => {}, error: () => {}, child: () => log } as never;
-    const { plugins } = await servedPlugins(KONG_PDK_PLUGINS, log);
-    running = await startPluginServer({
-      socketPath: join(mkdtempSync(join(tmpdir(), 'workers-pb-')), 'plugins.sock'),
-      plugins,
-      protocol: 'protobuf',
-      log,
-      emit: (tag) => void emitted.push(tag),
-      workers: { count: 2, directory: KONG_PDK_PLUGINS, logLevel: 'error' },
-    });
+    running = await startWithWorkers('protobuf', emitted);
   }, 60_000);
   afterAll(() => running?.close());
 
