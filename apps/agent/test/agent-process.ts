@@ -1,3 +1,4 @@
+import { createServer, type AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { runCliToEnd, startCli, type CliProcess, type CliProcessOptions } from '@tributary/runtime/testing';
@@ -11,3 +12,13 @@ export const startAgent = (args: string[], options?: CliProcessOptions): AgentPr
 
 /** Runs the agent to completion (help, dry run, errors). */
 export const runAgentToEnd = (args: string[], options?: CliProcessOptions) => runCliToEnd(CLI, args, options);
+
+/** A loopback TCP port free at the time of asking (for the agent's monitoring API or an input). */
+export function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as AddressInfo;
+      server.close(() => resolve(port));
+    });
+  });
+}

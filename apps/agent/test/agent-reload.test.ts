@@ -1,24 +1,14 @@
 import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { buildRecorder, hasGo } from '@tributary/native-fixtures';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAgent, type AgentProcess } from './agent-process.js';
+import { freePort, startAgent, type AgentProcess } from './agent-process.js';
 
 const running: AgentProcess[] = [];
 afterEach(async () => {
   await Promise.all(running.splice(0).map((agent) => agent.stop('SIGKILL')));
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 function config(port: number, hotReload: boolean, value: string, extra = ''): string {
   return [

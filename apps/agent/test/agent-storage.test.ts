@@ -1,11 +1,11 @@
 import { createServer as createHttpServer, type Server } from 'node:http';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
+import { connect, type AddressInfo, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decodeMulti, encode } from '@msgpack/msgpack';
 import { afterEach, describe, expect, it } from 'vitest';
-import { startAgent, type AgentProcess } from './agent-process.js';
+import { freePort, startAgent, type AgentProcess } from './agent-process.js';
 
 const running: AgentProcess[] = [];
 const servers: Server[] = [];
@@ -13,15 +13,6 @@ afterEach(async () => {
   await Promise.all(running.splice(0).map((agent) => agent.stop('SIGKILL')));
   await Promise.all(servers.splice(0).map((server) => new Promise((resolve) => server.close(resolve))));
 });
-
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer().listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as AddressInfo;
-      server.close(() => resolve(port));
-    });
-  });
-}
 
 /** A real HTTP server taking json_lines posts; it answers 503 to about a third of them, so chunks wait and retry. */
 async function collector() {

@@ -4,3 +4,4 @@ export { excerpt } from './text-excerpt.js';
 export { messageOf, TributaryError } from './tributary-error.js';
 export { parseBoolean, parseDuration, parseInteger, parseLogLevel, parseNumber, parseSize } from './value-parsers.js';
 export { splitQuoted } from './split-quoted.js';
+export { sha512Hex } from './sha512-hex.js';

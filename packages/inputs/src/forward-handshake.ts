@@ -1,4 +1,5 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
+import { sha512Hex } from '@tributary/base';
 import { MsgpackWriter } from '@tributary/msgpack';
 
 /** The secure-forward settings of an in_forward instance. */
@@ -8,12 +9,6 @@ export interface ForwardSecurity {
   /** username → password; empty when users are not authenticated. */
   readonly users: ReadonlyMap<string, string>;
 }
-
-const sha512hex = (...parts: Array<string | Buffer>) => {
-  const hash = createHash('sha512');
-  for (const part of parts) hash.update(part);
-  return hash.digest('hex');
-};
 
 /**
  * One connection's side of Fluentd's secure-forward handshake (Forward protocol v1), as Fluent
@@ -53,16 +48,16 @@ export class ForwardHandshake {
       return { pong: undefined, ok: false, reason: 'the first message is not a PING' };
     }
     const [, hostname, salt, digest, username, passwordDigest] = ping.map((item) => (typeof item === 'string' ? Buffer.from(item, 'utf8') : Buffer.from(item as Uint8Array)));
-    const expected = sha512hex(salt!, hostname!, this.nonce, this.security.sharedKey);
+    const expected = sha512Hex(salt!, hostname!, this.nonce, this.security.sharedKey);
     if (digest!.toString('latin1').slice(0, 128) !== expected) return { pong: undefined, ok: false, reason: 'shared key mismatch' };
     if (this.security.users.size > 0) {
       const password = this.security.users.get(username!.toString('utf8'));
       const given = passwordDigest!.toString('latin1');
-      if (password === undefined || given.length !== 128 || given !== sha512hex(this.authSalt, username!, password)) {
+      if (password === undefined || given.length !== 128 || given !== sha512Hex(this.authSalt, username!, password)) {
         return { pong: pong(false, 'username/password mismatch', '', ''), ok: false, reason: `username/password mismatch for '${username!.toString('utf8')}'` };
       }
     }
-    return { pong: pong(true, '', this.security.selfHostname, sha512hex(salt!, this.security.selfHostname, this.nonce, this.security.sharedKey)), ok: true };
+    return { pong: pong(true, '', this.security.selfHostname, sha512Hex(salt!, this.security.selfHostname, this.nonce, this.security.sharedKey)), ok: true };
   }
 }
 

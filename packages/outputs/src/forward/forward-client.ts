@@ -1,16 +1,11 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { randomBytes } from 'node:crypto';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { sha512Hex } from '@tributary/base';
 import { MsgpackReader, MsgpackWriter, skipItem } from '@tributary/msgpack';
 import { tlsClientOptions } from '../tls-client.js';
 import type { ForwardPayload } from './forward-payload.js';
 import type { ForwardTarget } from './forward-target.js';
-
-const sha512hex = (...parts: Array<string | Uint8Array>) => {
-  const hash = createHash('sha512');
-  for (const part of parts) hash.update(part);
-  return hash.digest('hex');
-};
 
 /** Why a delivery failed (the chunk is retried). */
 export class ForwardError extends Error {}
@@ -157,16 +152,16 @@ async function handshake(target: ForwardTarget, sharedKey: string, socket: Socke
   writer.writeString('PING');
   writer.writeString(target.selfHostname);
   writer.writeBin(salt);
-  writer.writeString(sha512hex(salt, target.selfHostname, nonce, sharedKey));
+  writer.writeString(sha512Hex(salt, target.selfHostname, nonce, sharedKey));
   const auth = authSalt.length > 0;
   writer.writeString(auth ? target.username : '');
-  writer.writeString(auth ? sha512hex(authSalt, target.username, target.password) : '');
+  writer.writeString(auth ? sha512Hex(authSalt, target.username, target.password) : '');
   socket.write(writer.bytes());
   const pong = await messages.next('PONG');
   if (!Array.isArray(pong) || pong[0] !== 'PONG') throw new ForwardError('the peer did not answer the PING with a PONG');
   const [, ok, reason, hostname, digest] = pong as [string, unknown, unknown, unknown, unknown];
   if (ok !== true) throw new ForwardError(`the peer refused the handshake: ${String(reason)}`);
-  if (String(digest) !== sha512hex(salt, String(hostname), nonce, sharedKey)) throw new ForwardError("the peer's shared key digest does not match: it does not know our shared key");
+  if (String(digest) !== sha512Hex(salt, String(hostname), nonce, sharedKey)) throw new ForwardError("the peer's shared key digest does not match: it does not know our shared key");
 }
 
 function bytesOf(value: unknown): Uint8Array {
