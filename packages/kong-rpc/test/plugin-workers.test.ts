@@ -55,6 +55,28 @@ describe('plugin server with worker threads (MsgPack:1)', () => {
     expect(logged.errors).toEqual([]);
     expect(emitted).toEqual(['kong.access']);
   });
+
+  it('starts a worker again when a plugin ends its thread: only the calls it had fail, Kong starts its instances again', async () => {
+    await using kong = new FakeKong({ socketPath: running.socketPath, readTimeoutMs: 10_000 });
+    const calls = (n: number) => kong.runRequest({ plugin: 'conformance', config: { scenario: 'calls', n }, phases: ['access'], answers: { 'kong.request.get_header': `h${n}`, 'kong.request.get_path': '/p' } });
+    const before = await Promise.all([100, 101].map(calls));
+    expect(before.map((run) => run.errors)).toEqual([[], []]);
+    const ended = await kong.runRequest({ plugin: 'conformance', config: { scenario: 'end-thread' }, phases: ['access'], answers: { 'kong.request.get_path': '/p' } });
+    expect(ended.errors.join('\n')).toMatch(/the worker thread serving this call exited \(code 3\)/);
+    // The same instances again (one of them was on the thread that ended), and new ones: all served.
+    const after = await Promise.all([100, 101, 102, 103].map(calls));
+    expect(after.map((run) => run.errors)).toEqual([[], [], [], []]);
+    expect(after.map((run) => run.phases[0]!.calls.at(-1)!.args[1])).toEqual(['h100/p', 'h101/p', 'h102/p', 'h103/p']);
+    // The thread that ended is back (after a second: it had run for less than ten): new instances land on both workers again
+    // (on the main thread while it is not).
+    const owners = new Set<number>();
+    const bothWorkers = () => owners.has(1) && owners.has(2);
+    for (let n = 200; !bothWorkers() && n < 300; n++) {
+      owners.add((await calls(n)).instanceId % 3);
+      if (!bothWorkers()) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(bothWorkers()).toBe(true);
+  });
 });
 
 describe('plugin server with worker threads (ProtoBuf:1)', () => {
@@ -91,4 +113,22 @@ describe('plugin server with worker threads (ProtoBuf:1)', () => {
     expect(emitted).toEqual(['kong.pb']);
     expect(kong.violations).toEqual([]);
   });
+
+  it('starts a worker again when a plugin ends its thread: the event fails as a closed connection, the rest is served', async () => {
+    await using kong = new ProtobufFakeKong({ socketPath: running.socketPath, readTimeoutMs: 10_000 });
+    const calls = (n: number) => kong.runRequest({ plugin: 'conformance', config: { scenario: 'calls', n }, phases: ['access'], answers: { 'kong.request.get_header': `h${n}`, 'kong.request.get_path': '/p' } });
+    expect((await calls(100)).errors).toEqual([]);
+    // Kong takes the closed connection for "reset the instances" and tries again: each try ends another thread, the main thread's throws.
+    await kong.runRequest({ plugin: 'conformance', config: { scenario: 'end-thread' }, phases: ['access'], answers: { 'kong.request.get_path': '/p' } }).catch(() => undefined);
+    const after = await Promise.all([100, 101, 102].map(calls));
+    expect(after.map((run) => run.errors)).toEqual([[], [], []]);
+    const owners = new Set<number>();
+    const bothWorkers = () => owners.has(1) && owners.has(2);
+    for (let n = 200; !bothWorkers() && n < 400; n++) {
+      owners.add((await calls(n)).instanceId % 3);
+      if (!bothWorkers()) await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(bothWorkers()).toBe(true);
+    expect(kong.violations).toEqual([]);
+  }, 30_000);
 });

@@ -1,42 +1,17 @@
-import { Worker } from 'node:worker_threads';
 import type { Logger } from '@tributary/base';
 import { GoPdkPlugin } from '../go-pdk/go-pdk-plugin.js';
 import type { EmittedRecord } from '../plugin-definition.js';
 import type { PluginServer } from '../plugin-server.js';
 import type { RpcRespond } from '../rpc-connection-server.js';
 import { MsgpackReader } from '@tributary/msgpack';
-import type { FrameConnection } from '../protobuf/frame-connection.js';
 import type { RpcCall } from '../protobuf/gen/pluginsocket_pb.js';
 import type { ProtobufRoute } from '../protobuf/protobuf-connection-server.js';
 import { readRpcHeader } from './rpc-header.js';
-import type { WorkerCall, WorkerData, WorkerMessage } from './worker-messages.js';
-
-/** A worker thread and the calls it has not answered yet. */
-interface PoolWorker {
-  readonly thread: Worker;
-  readonly pending: Map<number, RpcRespond>;
-  /** Routed requests whose encoded response is awaited, by call. */
-  readonly rawPending: Map<number, (response: Uint8Array) => void>;
-  /** ProtoBuf:1 calls being served on the worker, by conversation: the connection it relays, and the call's end. */
-  readonly conversations: Map<number, Conversation>;
-}
-
-interface Conversation {
-  readonly connection: FrameConnection;
-  readonly resolve: (result: 'continue' | 'ended') => void;
-  readonly reject: (error: Error) => void;
-}
+import { PoolWorker } from './pool-worker.js';
+import type { WorkerData, WorkerMessage } from './worker-messages.js';
 
 /** The methods that name an instance (HandleEvent, CloseInstance, InstanceStatus) or an event (the Steps). */
 const ROUTED_BY_ID = /^plugin\.(HandleEvent|Step\w*|CloseInstance|InstanceStatus)$/;
-
-/** Where the worker thread's script is: beside this file in the sources (loaded through tsx), under `workers/` in the build. */
-function workerScript(): { url: URL; execArgv: string[] } {
-  if (import.meta.url.endsWith('.ts')) {
-    return { url: new URL('./plugin-worker-source.mjs', import.meta.url), execArgv: ['--conditions=@tributary/source'] };
-  }
-  return { url: new URL('./workers/plugin-worker.js', import.meta.url), execArgv: [] };
-}
 
 /**
  * `--workers N`: the JS/TS plugin instances live on N worker threads, each with a PluginServer
@@ -46,6 +21,8 @@ function workerScript(): { url: URL; execArgv: string[] } {
  * come on any connection. A new instance goes to the next worker in turn. In ProtoBuf:1 an
  * event's PDK calls come on its own connection: the worker serves the RpcCall on a relay of
  * that connection (`WorkerFrameChannel`), the main thread writing and reading its frames.
+ * A worker whose thread ends is started again (`PoolWorker`); meanwhile the main thread takes
+ * what would have gone to it.
  */
 export class PluginWorkerPool {
   private nextCall = 0;
@@ -63,54 +40,16 @@ export class PluginWorkerPool {
 
   /** Starts `count` workers on the plugins of `directory` (those of `only`), resolving once each has loaded them. */
   static async start(options: { main: PluginServer; directory: string; only?: string | undefined; count: number; logLevel: string; log: Logger; emit: ((tag: string, record: EmittedRecord) => void) | undefined }): Promise<PluginWorkerPool> {
-    const script = workerScript();
-    const workers = await Promise.all(
-      Array.from({ length: options.count }, (_, index) => {
-        const data: WorkerData = { directory: options.directory, only: options.only, offset: index + 1, stride: options.count + 1, logLevel: options.logLevel };
-        const thread = new Worker(script.url, { workerData: data, execArgv: script.execArgv });
-        const worker: PoolWorker = { thread, pending: new Map(), rawPending: new Map(), conversations: new Map() };
-        return new Promise<PoolWorker>((resolve, reject) => {
-          thread.once('error', (error) => {
-            options.log.error(`worker ${index + 1} failed: ${error.message}`);
-            reject(error);
-          });
-          thread.on('message', (message: WorkerMessage) => {
-            switch (message.kind) {
-              case 'ready':
-                resolve(worker);
-                break;
-              case 'answer':
-                worker.pending.get(message.call)?.(message.error, message.result);
-                worker.pending.delete(message.call);
-                break;
-              case 'raw-answer':
-                worker.rawPending.get(message.call)?.(message.bytes);
-                worker.rawPending.delete(message.call);
-                break;
-              case 'emit':
-                options.emit?.(message.tag, message.record);
-                break;
-              case 'pb-send':
-              case 'pb-next':
-              case 'pb-close':
-              case 'pb-done':
-                relay(worker, message);
-                break;
-              case 'closed':
-                void thread.terminate();
-                break;
-            }
-          });
-          thread.on('exit', (code) => {
-            for (const respond of worker.pending.values()) respond(`the worker thread serving this call exited (code ${code})`);
-            worker.pending.clear();
-            worker.rawPending.clear(); // Kong's read of these times out, as for a dead server
-            for (const conversation of worker.conversations.values()) conversation.reject(new Error(`the worker thread serving this call exited (code ${code})`));
-            worker.conversations.clear();
-          });
-        });
-      }),
-    );
+    const workers = Array.from({ length: options.count }, (_, index) => {
+      const data: WorkerData = { directory: options.directory, only: options.only, offset: index + 1, stride: options.count + 1, logLevel: options.logLevel };
+      return new PoolWorker(index + 1, data, options.log, options.emit, relay);
+    });
+    try {
+      await Promise.all(workers.map((worker) => worker.ready));
+    } catch (error) {
+      await Promise.all(workers.map((worker) => worker.close()));
+      throw error;
+    }
     options.log.info(`serving JS/TS plugins on ${options.count} worker threads`);
     return new PluginWorkerPool(options.main, workers);
   }
@@ -128,10 +67,10 @@ export class PluginWorkerPool {
     if (owner === 0) return false;
     const worker = this.workers[owner - 1]!;
     const call = this.nextCall++;
-    worker.rawPending.set(call, reply);
+    worker.rawPending.set(call, { reply, msgid: header.msgid });
     // A copy with a buffer of its own (Buffer#slice would be a view of the socket's): transferred, not cloned.
     const copy = Uint8Array.prototype.slice.call(bytes, start, end);
-    worker.thread.postMessage({ kind: 'raw', call, bytes: copy } satisfies WorkerCall, [copy.buffer as ArrayBuffer]);
+    worker.post({ kind: 'raw', call, bytes: copy }, [copy.buffer as ArrayBuffer]);
     return true;
   };
 
@@ -147,7 +86,7 @@ export class PluginWorkerPool {
     const conversation = this.nextCall++;
     return new Promise((resolve, reject) => {
       worker.conversations.set(conversation, { connection, resolve, reject });
-      worker.thread.postMessage({ kind: 'pb-call', conversation, bytes: frame } satisfies WorkerCall);
+      worker.post({ kind: 'pb-call', conversation, bytes: frame });
     });
   };
 
@@ -159,7 +98,7 @@ export class PluginWorkerPool {
       case 'cmdHandleEvent':
       case 'cmdCloseInstance':
       case 'cmdGetInstanceStatus':
-        return this.ownerOf(command.value.instanceId);
+        return this.liveOwner(this.ownerOf(command.value.instanceId));
       default:
         return 0;
     }
@@ -180,12 +119,25 @@ export class PluginWorkerPool {
 
   /**
    * The server a call goes to: 0 the main thread's, k worker k. A new instance goes to the next
-   * worker in turn (a Go plugin's to the main thread); a call that names an instance or event
-   * goes where its id says; anything else to the main thread.
+   * live worker in turn (a Go plugin's, or any when no worker is live, to the main thread); a call
+   * that names an instance or event goes where its id says — to the main thread, which does not
+   * know it, while that worker is being restarted; anything else to the main thread.
    */
   private ownerFor(method: string, id: unknown, name: unknown): number {
-    if (method === 'plugin.StartInstance') return typeof name !== 'string' || this.main.plugin(name) instanceof GoPdkPlugin ? 0 : 1 + (this.nextWorker++ % this.workers.length);
-    return ROUTED_BY_ID.test(method) && id !== undefined ? this.ownerOf(id) : 0;
+    if (method === 'plugin.StartInstance') return typeof name !== 'string' || this.main.plugin(name) instanceof GoPdkPlugin ? 0 : this.nextLiveWorker();
+    return ROUTED_BY_ID.test(method) && id !== undefined ? this.liveOwner(this.ownerOf(id)) : 0;
+  }
+
+  private nextLiveWorker(): number {
+    for (let tries = 0; tries < this.workers.length; tries++) {
+      const owner = 1 + (this.nextWorker++ % this.workers.length);
+      if (this.workers[owner - 1]!.live) return owner;
+    }
+    return 0;
+  }
+
+  private liveOwner(owner: number): number {
+    return owner > 0 && this.workers[owner - 1]!.live ? owner : 0;
   }
 
   private ownerOf(id: unknown): number {
@@ -197,15 +149,14 @@ export class PluginWorkerPool {
   private call(worker: PoolWorker, method: string, params: readonly unknown[], respond: RpcRespond): void {
     const call = this.nextCall++;
     worker.pending.set(call, respond);
-    const message: WorkerCall = { kind: 'call', call, method, params };
-    worker.thread.postMessage(message);
+    worker.post({ kind: 'call', call, method, params });
   }
 
   /** `plugin.GetStatus` of every server, their instances merged per plugin. */
   private async status(): Promise<unknown> {
     const ask = (worker: PoolWorker) => new Promise<unknown>((resolve, reject) => this.call(worker, 'plugin.GetStatus', [], (error, result) => (error === null ? resolve(result) : reject(new Error(error)))));
     const main = (await this.main.handle('plugin.GetStatus', [])) as { Pid: number; Plugins: Record<string, { Instances: unknown[] }> };
-    for (const status of (await Promise.all(this.workers.map(ask))) as Array<typeof main>) {
+    for (const status of (await Promise.all(this.workers.filter((worker) => worker.live).map(ask))) as Array<typeof main>) {
       for (const [name, plugin] of Object.entries(status.Plugins)) main.Plugins[name]?.Instances.push(...plugin.Instances);
     }
     return main;
@@ -213,16 +164,7 @@ export class PluginWorkerPool {
 
   /** Stops every worker thread (their handlers abandoned, as the main thread's). */
   async close(): Promise<void> {
-    await Promise.all(
-      this.workers.map(
-        (worker) =>
-          new Promise<void>((resolve) => {
-            worker.thread.once('exit', () => resolve());
-            worker.thread.postMessage({ kind: 'close' } satisfies WorkerCall);
-            setTimeout(() => void worker.thread.terminate(), 2000).unref();
-          }),
-      ),
-    );
+    await Promise.all(this.workers.map((worker) => worker.close()));
   }
 }
 
@@ -238,8 +180,8 @@ function relay(worker: PoolWorker, message: Extract<WorkerMessage, { conversatio
       return connection.close();
     case 'pb-next':
       return void connection.next(message.timeoutMs).then(
-        (bytes) => worker.thread.postMessage({ kind: 'pb-frame', conversation: message.conversation, bytes } satisfies WorkerCall),
-        (error: Error) => worker.thread.postMessage({ kind: 'pb-frame', conversation: message.conversation, error: error.message } satisfies WorkerCall),
+        (bytes) => worker.post({ kind: 'pb-frame', conversation: message.conversation, bytes }),
+        (error: Error) => worker.post({ kind: 'pb-frame', conversation: message.conversation, error: error.message }),
       );
     case 'pb-done':
       worker.conversations.delete(message.conversation);
