@@ -23,6 +23,17 @@ async function startWithWorkers(protocol: PluginProtocol, emitted: string[]): Pr
   });
 }
 
+/** Starts new instances (configs n = 200, 201, …) until both workers hold one; false if they do not within 20 s. */
+async function instancesReachBothWorkers(run: (n: number) => Promise<{ instanceId: number }>): Promise<boolean> {
+  const owners = new Set<number>();
+  for (let n = 200, deadline = Date.now() + 20_000; Date.now() < deadline; n++) {
+    owners.add((await run(n)).instanceId % 3);
+    if (owners.has(1) && owners.has(2)) return true;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  return false;
+}
+
 describe('plugin server with worker threads (MsgPack:1)', () => {
   let running: RunningPluginServer;
   const emitted: string[] = [];
@@ -69,13 +80,7 @@ describe('plugin server with worker threads (MsgPack:1)', () => {
     expect(after.map((run) => run.phases[0]!.calls.at(-1)!.args[1])).toEqual(['h100/p', 'h101/p', 'h102/p', 'h103/p']);
     // The thread that ended is back (after a second: it had run for less than ten): new instances land on both workers again
     // (on the main thread while it is not).
-    const owners = new Set<number>();
-    const bothWorkers = () => owners.has(1) && owners.has(2);
-    for (let n = 200; !bothWorkers() && n < 300; n++) {
-      owners.add((await calls(n)).instanceId % 3);
-      if (!bothWorkers()) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(bothWorkers()).toBe(true);
+    expect(await instancesReachBothWorkers(calls)).toBe(true);
   });
 });
 
@@ -122,13 +127,7 @@ describe('plugin server with worker threads (ProtoBuf:1)', () => {
     await kong.runRequest({ plugin: 'conformance', config: { scenario: 'end-thread' }, phases: ['access'], answers: { 'kong.request.get_path': '/p' } }).catch(() => undefined);
     const after = await Promise.all([100, 101, 102].map(calls));
     expect(after.map((run) => run.errors)).toEqual([[], [], []]);
-    const owners = new Set<number>();
-    const bothWorkers = () => owners.has(1) && owners.has(2);
-    for (let n = 200; !bothWorkers() && n < 400; n++) {
-      owners.add((await calls(n)).instanceId % 3);
-      if (!bothWorkers()) await new Promise((resolve) => setTimeout(resolve, 100));
-    }
-    expect(bothWorkers()).toBe(true);
+    expect(await instancesReachBothWorkers(calls)).toBe(true);
     expect(kong.violations).toEqual([]);
   }, 30_000);
 });
